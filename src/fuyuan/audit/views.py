@@ -1,0 +1,35 @@
+"""The audit administrator's view of the trail: list and filter, read only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fuyuan.accounts.models import Role
+
+from .forms import AuditFilterForm
+from .models import AuditEntry
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.has_role(Role.AUDIT_ADMIN):
+        raise PermissionDenied("audit")
+    form = AuditFilterForm(request.GET or None)
+    rows = AuditEntry.objects.visible_to(user).select_related(None)
+    if form.is_valid():
+        rows = form.apply(rows)
+    page = Paginator(rows.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/entry_list.html",
+        {"page": page, "form": form, "query": query.urlencode()},
+    )

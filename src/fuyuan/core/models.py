@@ -1,0 +1,69 @@
+"""Base model classes shared by every app: Python-side timestamps and optimistic locking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StaleObjectError(Exception):
+    """Raised when a row changed since the form or spreadsheet row that edits it was read."""
+
+    def __init__(self, obj: models.Model) -> None:
+        self.obj = obj
+        super().__init__(
+            _("This record was changed by someone else after you opened it. Reload and try again.")
+        )
+
+
+class BaseModel(models.Model):
+    """Every domain model: created/updated set in Python (frozen-time tests see them) and a
+    `version` column so a stale edit is reported instead of silently overwriting."""
+
+    created_at = models.DateTimeField(_("created at"), editable=False)
+    updated_at = models.DateTimeField(_("updated at"), editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        now = timezone.now()
+        if self.created_at is None:
+            self.created_at = now
+        self.updated_at = now
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
+
+    def save_checked(self, expected_version: int, fields: list[str] | None = None) -> None:
+        """Save only if the stored version is still `expected_version`; bump the version.
+
+        The check and the write are one UPDATE ... WHERE version = %s, so two editors racing
+        cannot both win, on SQLite and PostgreSQL alike.
+        """
+        self.updated_at = timezone.now()
+        names = fields or [
+            f.attname
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.attname not in {"version", "created_at"}
+        ]
+        values: dict[str, Any] = {}
+        for name in names:
+            field = self._meta.get_field(name)
+            values[field.attname] = field.pre_save(self, add=False)
+        values["updated_at"] = self.updated_at
+        values["version"] = F("version") + 1
+        updated = (
+            type(self)
+            ._base_manager.filter(pk=self.pk, version=expected_version)
+            .update(**values)
+        )
+        if updated != 1:
+            raise StaleObjectError(self)
+        self.version = expected_version + 1

@@ -1,0 +1,21 @@
+"""URL configuration: each app mounts its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("fuyuan.accounts.urls")),
+    path("org/", include("fuyuan.org.urls")),
+    path("audit/", include("fuyuan.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "fuyuan.views.permission_denied"
+handler404 = "fuyuan.views.page_not_found"
+handler500 = "fuyuan.views.server_error"
+
+admin.site.site_header = admin.site.site_title = "府院联动数字化平台 · 参考数据"

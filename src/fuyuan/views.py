@@ -1,0 +1,44 @@
+"""Project-level views: each role's home page and the error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from fuyuan.accounts.models import Role
+from fuyuan.accounts.permissions import scope_for
+from fuyuan.org import queries as org_queries
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    scope = scope_for(user)
+    context: dict[str, Any] = {"roles": sorted(scope.roles), "Role": Role}
+    context["assignments"] = user.active_assignments()
+    if scope.is_member:
+        context["mechanisms"] = org_queries.home_mechanisms(user)
+        context["my_units"] = org_queries.units_acted_for(user)
+        context["pending_changes"] = org_queries.pending_membership_changes(user)
+    return render(request, "home.html", context)
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({}, request))
