@@ -25,11 +25,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("FUYUAN_TESTING", False)
+# pytest (>= 8.2) sets PYTEST_VERSION for the whole session.
+TESTING = env_bool("FUYUAN_TESTING", False) or "PYTEST_VERSION" in os.environ
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-only-for-make-run-and-tests"  # noqa: S105
+        SECRET_KEY = "insecure-development-key-only-for-make-run-and-tests"
     else:
         from django.core.exceptions import ImproperlyConfigured
 

@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from fuyuan.audit.record import record, snapshot
 
-from .models import ADMIN_ROLES, JURISDICTION_ROLES, UNIT_ROLES, Person, Post, Role, RoleAssignment, User
+from .models import (
+    ADMIN_ROLES,
+    JURISDICTION_ROLES,
+    UNIT_ROLES,
+    Person,
+    Post,
+    Role,
+    RoleAssignment,
+    User,
+)
 
 
 def _require_role(actor: User, role: str) -> None:
@@ -50,8 +59,13 @@ def set_user_active(actor: User, user: User, active: bool) -> User:
     before = snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(actor, "accounts.user.activate" if active else "accounts.user.deactivate", user,
-           before=before, after=snapshot(user))
+    record(
+        actor,
+        "accounts.user.activate" if active else "accounts.user.deactivate",
+        user,
+        before=before,
+        after=snapshot(user),
+    )
     return user
 
 
@@ -124,7 +138,9 @@ def grant_role(
 
 
 @transaction.atomic
-def end_role(actor: User, assignment: RoleAssignment, last_day: datetime.date | None = None) -> None:
+def end_role(
+    actor: User, assignment: RoleAssignment, last_day: datetime.date | None = None
+) -> None:
     """End an assignment (its last valid day); only the security administrator, or the
     delegator for a delegation they gave."""
     is_delegator = assignment.delegated_by_id == actor.pk

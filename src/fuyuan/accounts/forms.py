@@ -9,7 +9,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fuyuan.org.models import Jurisdiction, Unit
+
 from .models import Role, RoleAssignment, User
+
+
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class LoginForm(AuthenticationForm):
@@ -43,11 +51,13 @@ class GrantRoleForm(forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     jurisdiction = forms.ModelChoiceField(
-        label=_("Jurisdiction"), queryset=None, required=False
+        label=_("Jurisdiction"), queryset=Jurisdiction.objects.none(), required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     valid_from = forms.DateField(
-        label=_("Valid from"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid from"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     valid_to = forms.DateField(
         label=_("Valid to (last day)"),
@@ -58,19 +68,21 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from fuyuan.org.models import Jurisdiction, Unit
-
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(actor)
-        self.fields["unit"].queryset = Unit.objects.visible_to(actor).current().select_related(
-            "jurisdiction"
+        _choices(self, "jurisdiction").queryset = Jurisdiction.objects.visible_to(actor)
+        _choices(self, "unit").queryset = (
+            Unit.objects.visible_to(actor).current().select_related("jurisdiction")
         )
         if actor is not None:
-            self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(pk=actor.pk)
+            _choices(self, "user").queryset = User.objects.filter(is_active=True).exclude(
+                pk=actor.pk
+            )
 
 
 class DelegationForm(forms.Form):
-    assignment = forms.ModelChoiceField(label=_("Role to hand over"), queryset=None)
-    to_user = forms.ModelChoiceField(label=_("Colleague covering"), queryset=None)
+    assignment = forms.ModelChoiceField(
+        label=_("Role to hand over"), queryset=RoleAssignment.objects.none()
+    )
+    to_user = forms.ModelChoiceField(label=_("Colleague covering"), queryset=User.objects.none())
     valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(
         label=_("Until (last day)"), widget=forms.DateInput(attrs={"type": "date"})
@@ -80,17 +92,19 @@ class DelegationForm(forms.Form):
     def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        own = RoleAssignment.objects.active_on(today).filter(
-            user=actor, delegated_by__isnull=True
-        ).exclude(role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN])
-        self.fields["assignment"].queryset = own.select_related("unit", "jurisdiction")
+        own = (
+            RoleAssignment.objects.active_on(today)
+            .filter(user=actor, delegated_by__isnull=True)
+            .exclude(role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN])
+        )
+        _choices(self, "assignment").queryset = own.select_related("unit", "jurisdiction")
         colleagues = User.objects.filter(is_active=True).exclude(pk=actor.pk)
         units = [a.unit_id for a in own if a.unit_id]
         jurisdictions = [a.jurisdiction_id for a in own if a.jurisdiction_id]
         # Colleagues of the same unit or jurisdiction, not administrators.
-        colleagues = colleagues.filter(
-            assignments__unit_id__in=units
-        ) | colleagues.filter(assignments__jurisdiction_id__in=jurisdictions)
-        self.fields["to_user"].queryset = colleagues.exclude(
+        colleagues = colleagues.filter(assignments__unit_id__in=units) | colleagues.filter(
+            assignments__jurisdiction_id__in=jurisdictions
+        )
+        _choices(self, "to_user").queryset = colleagues.exclude(
             assignments__role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
         ).distinct()

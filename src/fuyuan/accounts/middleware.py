@@ -43,7 +43,8 @@ class IdleTimeoutMiddleware:
             if not is_poll(request):
                 request.session[LAST_ACTIVITY] = now
             request.session_remaining = int(  # type: ignore[attr-defined]
-                settings.FUYUAN_IDLE_TIMEOUT_SECONDS - (now - request.session.get(LAST_ACTIVITY, now))
+                settings.FUYUAN_IDLE_TIMEOUT_SECONDS
+                - (now - request.session.get(LAST_ACTIVITY, now))
             )
         return self.get_response(request)
 

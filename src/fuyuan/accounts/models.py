@@ -51,7 +51,9 @@ class Person(BaseModel):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     phone = EncryptedTextField(_("mobile phone"), blank=True)
-    phone_index = BlindIndexField(_("mobile phone index"), source="phone", normalize=normalize_phone)
+    phone_index = BlindIndexField(
+        _("mobile phone index"), source="phone", normalize=normalize_phone
+    )
     office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
@@ -193,9 +195,11 @@ class User(AbstractBaseUser):
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active_on(self, day: datetime.date) -> RoleAssignmentQuerySet:
         """Valid from `valid_from` through `valid_to` inclusive (the last day it holds)."""
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        ).filter(user__is_active=True)
+        return (
+            self.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .filter(user__is_active=True)
+        )
 
 
 class RoleAssignment(BaseModel):

@@ -24,7 +24,9 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
     username = str(credentials.get("username", ""))[:60]
     record(None, "security.login_failed", outcome=Outcome.FAILED, detail={"username": username})
 

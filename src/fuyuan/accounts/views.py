@@ -60,9 +60,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def session_status(request: HttpRequest) -> HttpResponse:
     """Polled by the page header; does not extend the session (IdleTimeoutMiddleware)."""
     remaining = getattr(request, "session_remaining", 0)
-    return render(
-        request, "accounts/_session_status.html", {"minutes": max(0, remaining // 60)}
-    )
+    return render(request, "accounts/_session_status.html", {"minutes": max(0, remaining // 60)})
 
 
 @login_required
@@ -136,7 +134,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("The account was created. Roles come from the security administrator."))
+            messages.success(
+                request, _("The account was created. Roles come from the security administrator.")
+            )
             return redirect("accounts:user_list")
     return render(request, "accounts/user_list.html", {"page": page, "form": form, "q": q})
 

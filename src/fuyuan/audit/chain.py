@@ -80,8 +80,10 @@ def verify() -> VerifyResult:
     expected_seq: int | None = None
     for entry in AuditEntry.objects.exclude(hash="").order_by("seq").iterator(chunk_size=2000):
         if entry.prev_hash != prev:
-            problem = "removed" if expected_seq is not None and entry.seq != expected_seq else (
-                "inserted or reordered"
+            problem = (
+                "removed"
+                if expected_seq is not None and entry.seq != expected_seq
+                else ("inserted or reordered")
             )
             return VerifyResult(False, checked, entry.seq, problem)
         if entry_digest(entry, prev) != entry.hash:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -22,7 +23,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if not user.has_role(Role.AUDIT_ADMIN):
         raise PermissionDenied("audit")
     form = AuditFilterForm(request.GET or None)
-    rows = AuditEntry.objects.visible_to(user).select_related(None)
+    rows: QuerySet[AuditEntry] = AuditEntry.objects.visible_to(user)
     if form.is_valid():
         rows = form.apply(rows)
     page = Paginator(rows.order_by("-seq"), 50).get_page(request.GET.get("page"))

@@ -48,21 +48,18 @@ class BaseModel(models.Model):
         cannot both win, on SQLite and PostgreSQL alike.
         """
         self.updated_at = timezone.now()
-        names = fields or [
-            f.attname
-            for f in self._meta.concrete_fields
-            if not f.primary_key and f.attname not in {"version", "created_at"}
-        ]
+        wanted = set(fields) if fields else None
         values: dict[str, Any] = {}
-        for name in names:
-            field = self._meta.get_field(name)
+        for field in self._meta.concrete_fields:
+            if field.primary_key or field.attname in {"version", "created_at"}:
+                continue
+            if wanted is not None and field.name not in wanted and field.attname not in wanted:
+                continue
             values[field.attname] = field.pre_save(self, add=False)
         values["updated_at"] = self.updated_at
         values["version"] = F("version") + 1
         updated = (
-            type(self)
-            ._base_manager.filter(pk=self.pk, version=expected_version)
-            .update(**values)
+            type(self)._base_manager.filter(pk=self.pk, version=expected_version).update(**values)
         )
         if updated != 1:
             raise StaleObjectError(self)

@@ -119,8 +119,7 @@ class Workflow:
         if transition.comment_required and not comment.strip():
             raise TransitionError(
                 "workflow.comment_required",
-                _("“%(action)s” needs a comment giving the reason.")
-                % {"action": transition.label},
+                _("“%(action)s” needs a comment giving the reason.") % {"action": transition.label},
             )
         missing = [f for f in transition.required_fields if not (values or {}).get(f)]
         if missing:

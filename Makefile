@@ -1,0 +1,76 @@
+# fuyuan — the two commands are `make run` and `make test` (README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FUYUAN := $(BIN)/fuyuan
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest workers; CI and `make test` use 2 (the machines have 2 cores).
+WORKERS ?= 2
+
+.PHONY: run serve install assets static test lint typecheck migrations-check messages check-messages bundle bench bench-quick clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate requirements/base.txt requirements/dev.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: node_modules/.installed
+
+var/keys.env: | $(VENV)/.installed
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print('FUYUAN_DATA_KEYS=1:' + secrets.token_hex(16)); print('FUYUAN_INDEX_KEY=' + secrets.token_hex(32)); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+# Set up (first time) and serve on http://127.0.0.1:8000 with the worker and the demo data.
+run: install var/keys.env
+	set -a; source var/keys.env; set +a; export DEBUG=1; \
+	$(FUYUAN) collectstatic --noinput --verbosity 0 && \
+	$(FUYUAN) migrate --noinput --verbosity 0 && \
+	$(FUYUAN) createcachetable && \
+	$(FUYUAN) load_demo --if-empty && \
+	{ $(FUYUAN) db_worker --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"; \
+	  $(FUYUAN) runserver --noreload $(HOST):$(PORT); }
+
+# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
+test: install
+	$(BIN)/pytest -n $(WORKERS) -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	FUYUAN_TESTING=1 $(BIN)/mypy src/fuyuan/core src/fuyuan/accounts src/fuyuan/audit
+
+migrations-check: install
+	FUYUAN_TESTING=1 $(FUYUAN) makemigrations --check --dry-run
+
+# Regenerate the catalogue from the sources (needs GNU gettext), then check it is complete.
+messages: install
+	cd src/fuyuan && ../../$(FUYUAN) makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'tests/*'
+	$(BIN)/python tools/po.py compile
+
+check-messages: install
+	$(BIN)/python tools/po.py check
+
+# An offline bundle for intranet deployment: Python wheels and npm tarballs (docs/deploy.md).
+bundle: install
+	tools/bundle.sh
+
+clean:
+	rm -rf $(VENV) node_modules var/static bundle fuyuan-bundle.tar.gz

@@ -1,0 +1,25 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fuyuan.testing import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world: World):  # type: ignore[no-untyped-def]
+    """client_for("hrss_liaison") -> a Client signed in as that demo user."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.force_login(world.users[name])
+        return client
+
+    return make
