@@ -31,7 +31,7 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
         """Only the sealer fills the chain columns of unsealed rows."""
         if set(kwargs) - {"prev_hash", "hash"}:
             raise AppendOnlyError("only the chain columns can be sealed")
-        return super().filter(hash="").update(**kwargs)
+        return models.QuerySet.update(self.filter(hash=""), **kwargs)
 
     def visible_to(self, user: Any) -> AuditQuerySet:
         from fuyuan.accounts.models import Role

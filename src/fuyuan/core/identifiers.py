@@ -91,8 +91,10 @@ def parse_credit_code(raw: str) -> CreditCode:
             str(_("A unified social credit code has 18 characters; this one has %(n)d."))
             % {"n": len(value)},
         )
-    if not _USCC_CHARS.match(value):
-        bad = "".join(sorted({c for c in value if c not in USCC_ALPHABET}))
+    # The 18th character is judged by the check below: a wrong one (even one outside the
+    # alphabet) is "a wrong check character alone", a warning that can be overridden.
+    if not _USCC_CHARS.match(value[:17]):
+        bad = "".join(sorted({c for c in value[:17] if c not in USCC_ALPHABET}))
         raise IdentifierError(
             "uscc.charset",
             str(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from fuyuan.accounts.models import Post
 from fuyuan.accounts.permissions import scope_for
 
-from .models import Mechanism, MembershipChange, Seat, SeatRole, Unit
+from .models import Jurisdiction, Mechanism, MembershipChange, Seat, SeatRole, Unit, UnitKind
 
 
 def home_mechanisms(user: Any) -> QuerySet[Mechanism]:
@@ -53,3 +55,114 @@ CONVENER_ROLES = (
     SeatRole.EXECUTIVE_DEPUTY_CONVENER,
     SeatRole.DEPUTY_CONVENER,
 )
+
+
+def mechanism_seats(mechanism: Mechanism) -> QuerySet[Seat]:
+    """Current seats in official order with posts, holders and each unit's direct
+    predecessors ("原XX"), in a fixed number of queries whatever the number of seats."""
+    return seats_of(mechanism).prefetch_related(
+        Prefetch(
+            "unit__predecessors",
+            queryset=Unit.objects.order_by("order_no", "pk"),
+            to_attr="predecessor_list",
+        )
+    )
+
+
+def visible_mechanisms(user: Any) -> QuerySet[Mechanism]:
+    return Mechanism.objects.visible_to(user).select_related("jurisdiction", "office_unit")
+
+
+def visible_changes(user: Any) -> QuerySet[MembershipChange]:
+    return MembershipChange.objects.visible_to(user).select_related(
+        "mechanism", "mechanism__jurisdiction", "unit", "proposed_by", "decided_by"
+    )
+
+
+def unit_search(
+    user: Any,
+    q: str = "",
+    jurisdiction: Jurisdiction | None = None,
+    kind: str = "",
+    include_former: bool = False,
+) -> QuerySet[Unit]:
+    """Visible units in official order, with the list page's filters."""
+    units = Unit.objects.visible_to(user).select_related("jurisdiction", "successor")
+    if not include_former:
+        units = units.current()
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    if jurisdiction is not None:
+        units = units.filter(jurisdiction=jurisdiction)
+    if kind:
+        units = units.filter(kind=kind)
+    return units.order_by("jurisdiction__path", "order_no", "pk")
+
+
+def courts_by_jurisdiction_path(user: Any) -> dict[str, list[Unit]]:
+    """Visible current courts keyed by their jurisdiction's path (one query)."""
+    found: dict[str, list[Unit]] = defaultdict(list)
+    courts = (
+        Unit.objects.visible_to(user)
+        .courts()
+        .current()
+        .select_related("jurisdiction")
+        .order_by("order_no", "pk")
+    )
+    for court in courts:
+        found[court.jurisdiction.path].append(court)
+    return found
+
+
+def counterpart_courts_of(unit: Unit, courts: dict[str, list[Unit]]) -> list[Unit]:
+    """Courts of the unit's own level first, then of the levels above (DOMAIN.md §1:
+    horizontal and vertical contacts). Courts themselves have none listed."""
+    if unit.kind == UnitKind.COURT:
+        return []
+    paths = reversed(unit.jurisdiction.ancestor_paths())
+    return [court for path in paths for court in courts.get(path, [])]
+
+
+def directory_units(user: Any, q: str = "") -> QuerySet[Unit]:
+    """Units holding a current seat in a visible mechanism, grouped by jurisdiction in official
+    order, each with its liaison officers (prefetched: no query per row)."""
+    seats = Seat.objects.visible_to(user).current()
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(pk__in=seats.values("unit_id"))
+        .select_related("jurisdiction")
+        .prefetch_related(
+            Prefetch(
+                "seats",
+                queryset=seats.filter(liaison_post__isnull=False)
+                .select_related("liaison_post", "liaison_post__holder")
+                .order_by("order", "pk"),
+                to_attr="liaison_seats",
+            )
+        )
+        .order_by("jurisdiction__path", "order_no", "pk")
+    )
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    return units
+
+
+def jurisdiction_tree(user: Any) -> list[dict[str, Any]]:
+    """The visible jurisdictions as nested nodes {jurisdiction, mechanism, children}."""
+    rows = list(
+        Jurisdiction.objects.visible_to(user).select_related("mechanism").order_by("path")
+    )
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for j in rows:
+        try:
+            mechanism = j.mechanism
+        except Mechanism.DoesNotExist:
+            mechanism = None
+        node = {"jurisdiction": j, "mechanism": mechanism, "children": []}
+        nodes[j.pk] = node
+        parent = nodes.get(j.parent_id) if j.parent_id else None
+        (parent["children"] if parent else roots).append(node)
+    for node in nodes.values():
+        node["children"].sort(key=lambda n: (n["jurisdiction"].order, n["jurisdiction"].path))
+    return roots

@@ -1,0 +1,3 @@
+"""Registers the shared fixtures for every test under src/ and tests/."""
+
+pytest_plugins = ["fuyuan.fixtures"]

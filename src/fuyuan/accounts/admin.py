@@ -1,0 +1,18 @@
+"""Django admin is for reference data only (org app, system administrator). Models that other
+packages register are removed: groups and Django permissions are not used (roles come from
+RoleAssignment), lockouts and tasks are seen through the platform's own pages and commands."""
+
+from django.apps import apps
+from django.contrib import admin
+
+for label, model in (
+    ("auth", "Group"),
+    ("axes", "AccessAttempt"),
+    ("axes", "AccessLog"),
+    ("axes", "AccessFailureLog"),
+    ("django_tasks_database", "DBTaskResult"),
+):
+    try:
+        admin.site.unregister(apps.get_model(label, model))
+    except (LookupError, admin.sites.NotRegistered):
+        pass
