@@ -15,6 +15,14 @@ def catalogues() -> list[Path]:
     return sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
 
+def _entries(catalogue: polib._BaseFile) -> dict[tuple[str, str], object]:
+    return {
+        (e.msgctxt or "", e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in catalogue
+        if not e.obsolete and (e.msgstr or any(e.msgstr_plural.values()))
+    }
+
+
 def check() -> int:
     problems = 0
     for path in catalogues():
@@ -26,9 +34,9 @@ def check() -> int:
                 problems += 1
                 print(f"{path.relative_to(LOCALE)}: untranslated: {entry.msgid!r}")
         mo = path.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < path.stat().st_mtime - 1:
+        if not mo.exists() or _entries(polib.mofile(str(mo))) != _entries(po):
             problems += 1
-            print(f"{mo.relative_to(LOCALE)} is missing or older than its .po: run make messages")
+            print(f"{mo.relative_to(LOCALE)} is missing or differs from its .po: make messages")
     if not catalogues():
         print("no catalogue found")
         return 1

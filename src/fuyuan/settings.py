@@ -185,6 +185,7 @@ STATIC_ROOT = Path(os.environ.get("FUYUAN_STATIC_ROOT", VAR_DIR / "static"))
 NODE_MODULES = Path(os.environ.get("FUYUAN_NODE_MODULES", REPO_DIR / "node_modules"))
 # Front-end packages come from npm (package-lock.json) and are served by the app itself.
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
@@ -199,6 +200,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Under `make run` and in tests whitenoise serves straight from the finders (node_modules and
+# the apps' static folders); a deployment serves what collectstatic gathered.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Content Security Policy: nothing inline, nothing from another host ---------------------
 CONTENT_SECURITY_POLICY = {

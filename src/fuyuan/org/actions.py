@@ -32,6 +32,7 @@ from .models import (
     Unit,
     UnitKind,
 )
+from .queries import liaison_post_of
 from .settings_schema import OPTIONAL_STEPS, SECOND_FACTORS, MechanismSettings
 from .workflow import MEMBERSHIP_CHANGE
 
@@ -296,15 +297,6 @@ def reorganise_unit(
     return successor
 
 
-def _liaison_post(unit: Unit) -> Post | None:
-    return (
-        Post.objects.filter(unit=unit, kind=PostKind.LIAISON)
-        .select_related("holder")
-        .order_by("order", "pk")
-        .first()
-    )
-
-
 def _set_holder(actor: Any, post: Post, person: Person | None) -> None:
     before = snapshot(post)
     post.holder = person
@@ -339,7 +331,7 @@ def save_unit_contacts(
         "office_phone": (liaison.get("office_phone") or "").strip(),
         "email": (liaison.get("email") or "").strip(),
     }
-    post = _liaison_post(unit)
+    post = liaison_post_of(unit)
     if post is None and name:
         post = Post(unit=unit, title=LIAISON_POST_TITLE, kind=PostKind.LIAISON, order=90)
         post.save()
@@ -681,7 +673,7 @@ def _apply_join(actor: Any, change: MembershipChange, day: datetime.date) -> Sea
         role=SeatRole.MEMBER,
         unit=unit,
         post=post,
-        liaison_post=_liaison_post(unit),
+        liaison_post=liaison_post_of(unit),
         order=SEAT_ROLE_ORDER[SeatRole.MEMBER],
         joined_on=day,
     )

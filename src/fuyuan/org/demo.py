@@ -133,7 +133,14 @@ CITY_MEMBER_UNITS = [
         "局长",
     ),
     (24, "市信访局", "驻马店市信访局", "市信访局", "department", "局长"),
-    (25, "市住房公积金中心", "驻马店市住房公积金管理中心", "市住房公积金中心", "department", "主任"),
+    (
+        25,
+        "市住房公积金中心",
+        "驻马店市住房公积金管理中心",
+        "市住房公积金中心",
+        "department",
+        "主任",
+    ),
     (26, "市不动产登记中心", "驻马店市不动产登记中心", "市不动产登记中心", "department", "主任"),
     (27, "驻马店海关", "驻马店海关", "驻马店海关", "vertical", "关长"),
     (28, "市税务局", "国家税务总局驻马店市税务局", "市税务局", "vertical", "局长"),
@@ -214,8 +221,10 @@ class JoinProposal:
     decision_comment: str = ""
 
 
-def _at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+def _at(year: int, month: int, day: int, hour: int, minute: int) -> datetime.datetime:
+    """A time in Beijing."""
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=beijing)
 
 
 # A unit that joined after the notice (approved by the convener's side) and one proposal
@@ -360,26 +369,31 @@ DEMO_ACCOUNTS = [
 # The officials the notice names: never used for a demo person.
 REAL_OFFICIALS_IN_NOTICE = ("李跃勇", "金冬江", "王钦胜", "张社军")
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋"
     "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊陆郝孔白崔康毛邱秦江史顾侯邵孟龙万"
     "段雷钱汤尹易常武乔贺赖龚文"
 )
-MALE_GIVEN = (
+MALE_GIVEN = _words(
     "建国 志强 海涛 晓东 振华 立新 宏伟 俊杰 明辉 文博 永刚 卫东 向阳 新民 鹏飞 浩然 子健 "
     "世杰 德明 光辉 长青 庆丰 保国 家豪 一鸣 宇航 思远 天佑 嘉诚 博文 泽宇 晨阳 景山 书林 "
     "继红 国强 云龙 学文 少华 永新 伟 磊 鹏 涛 斌 超 杰 强 刚 峰 亮 辉 毅 浩 宁 凯 健 "
     "军 勇 波 林 明 华"
-).split()
-FEMALE_GIVEN = (
+)
+FEMALE_GIVEN = _words(
     "秀英 桂兰 玉梅 丽娟 红梅 海燕 静怡 雅琴 晓燕 春华 慧敏 丽华 淑珍 晓红 艳芳 婷婷 雪梅 "
     "文静 佳慧 梦瑶 欣怡 思雨 雨桐 若曦 亚楠 素云 凤霞 晓静 玉洁 丹 静 敏 燕 芳 娜 丽 琳 颖 "
     "倩 霞 婷 洁 蕾 萍 莉"
-).split()
-MOBILE_PREFIXES = (
+)
+MOBILE_PREFIXES = _words(
     "130 131 132 133 135 136 137 138 139 150 151 152 155 156 158 159 166 176 177 180 "
     "181 182 183 185 186 187 188 189 191 199"
-).split()
+)
 
 
 class NameMaker:

@@ -26,15 +26,20 @@ from .workflow import MEMBERSHIP_CHANGE
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form: forms.Form, exc: ValidationError, prefix: str = "") -> None:
+def apply_errors(form: forms.Form, exc: ValidationError, prefixes: tuple[str, ...] = ()) -> None:
     """Put an action's ValidationError on the form: on the field it names when the form has
-    it (codes kept, so tests can assert them), else as a form-level error."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            field = f"{prefix}{name}"
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+    it (directly or with one of `prefixes`), else as a form-level error. Codes are kept, so
+    tests assert them rather than wording."""
+    if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        target = None
+        for candidate in (name, *(f"{p}{name}" for p in prefixes)):
+            if candidate in form.fields:
+                target = candidate
+                break
+        form.add_error(target, errors)
 
 
 def _optional_choice(choices: Any) -> list[tuple[str, Any]]:

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from fuyuan.accounts.models import Post
+from fuyuan.accounts.models import Post, PostKind
 from fuyuan.accounts.permissions import scope_for
 
 from .models import Jurisdiction, Mechanism, MembershipChange, Seat, SeatRole, Unit, UnitKind
@@ -66,6 +66,16 @@ def mechanism_seats(mechanism: Mechanism) -> QuerySet[Seat]:
             queryset=Unit.objects.order_by("order_no", "pk"),
             to_attr="predecessor_list",
         )
+    )
+
+
+def liaison_post_of(unit: Unit) -> Post | None:
+    """The unit's liaison officer post (the first, if a unit keeps several)."""
+    return (
+        Post.objects.filter(unit=unit, kind=PostKind.LIAISON)
+        .select_related("holder")
+        .order_by("order", "pk")
+        .first()
     )
 
 

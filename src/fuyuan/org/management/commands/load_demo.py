@@ -67,9 +67,7 @@ class Command(BaseCommand):
             loader = DemoLoader()
             counts = loader.load()
             record(None, "org.demo.load", object_kind="org.demo", detail=counts)
-        self.stdout.write(
-            "Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())
-        )
+        self.stdout.write("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         self.print_accounts(loader.accounts)
 
     def print_accounts(self, rows: list[tuple[str, str, str, str, str]]) -> None:
@@ -80,8 +78,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (change the passwords before any real use):")
         for i, row in enumerate(table):
             self.stdout.write(
-                "  ".join(cell + " " * (widths[j] - _width(cell)) for j, cell in enumerate(row))
-                .rstrip()
+                "  ".join(
+                    cell + " " * (widths[j] - _width(cell)) for j, cell in enumerate(row)
+                ).rstrip()
             )
             if i == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
@@ -247,9 +246,7 @@ class DemoLoader:
             self.task_areas.append(
                 self.stamp(TaskArea(mechanism=m, code=code, name=area_name, order=order))
             )
-        for order, (code, kind_name, requester, provider) in enumerate(
-            DEFAULT_LIST_KINDS, start=1
-        ):
+        for order, (code, kind_name, requester, provider) in enumerate(DEFAULT_LIST_KINDS, start=1):
             self.list_kinds.append(
                 self.stamp(
                     ListKind(
@@ -288,8 +285,9 @@ class DemoLoader:
 
     # --- the data set ---------------------------------------------------------------------------
     def load(self) -> dict[str, int]:
-        province = self.jurisdiction(*demo.PROVINCE, JurisdictionLevel.PROVINCE, None, 0,
-                                     runs_own_mechanism=False)  # fmt: skip
+        province = self.jurisdiction(
+            *demo.PROVINCE, JurisdictionLevel.PROVINCE, None, 0, runs_own_mechanism=False
+        )
         city = self.jurisdiction(*demo.CITY, JurisdictionLevel.CITY, province, 1)
         counties = [
             self.jurisdiction(name, short, code, level, city, i)
@@ -309,9 +307,13 @@ class DemoLoader:
                 runs_own_mechanism=False,
             )
             committee_unit = self.unit(
-                zone, committee, f"{short}管委会", UnitKind.ZONE_COMMITTEE, 0,
+                zone,
+                committee,
+                f"{short}管委会",
+                UnitKind.ZONE_COMMITTEE,
+                0,
                 with_credit_code=False,
-            )  # fmt: skip
+            )
             self.post(committee_unit, "主任", PostKind.HEAD)
 
         self.build_city(city)
@@ -364,7 +366,11 @@ class DemoLoader:
         ps = self.unit(city, ps_name, ps_short, kind, ps_order)
         self.post(ps, head_title, PostKind.HEAD)
         members.append(
-            (self.post(ps, seat_title, PostKind.EXECUTIVE_DEPUTY), self.liaison(ps), demo.FOUNDED_ON)
+            (
+                self.post(ps, seat_title, PostKind.EXECUTIVE_DEPUTY),
+                self.liaison(ps),
+                demo.FOUNDED_ON,
+            )
         )
         joined = demo.APPROVED_JOIN
         unit = self.unit(city, joined.name, joined.short_name, UnitKind.DEPARTMENT, joined.order_no)
@@ -389,9 +395,8 @@ class DemoLoader:
         )
         for role, unit_name, title, kind in demo.CITY_CONVENERS:
             unit = self.unit_by_name[unit_name]
-            post = self.post_by_key.get((unit_name, title)) or self.post(unit, title, kind)
-            liaison = court_liaison if unit is court else None
-            self.seat(m, role, post, liaison, demo.FOUNDED_ON)
+            seat_post = self.post_by_key.get((unit_name, title)) or self.post(unit, title, kind)
+            self.seat(m, role, seat_post, court_liaison if unit is court else None, demo.FOUNDED_ON)
         for post, liaison, joined_on in members:
             self.seat(m, SeatRole.MEMBER, post, liaison, joined_on)
 
@@ -401,7 +406,7 @@ class DemoLoader:
         j, s = county.name, county.short_name
         head_title, executive_title, deputy_title = demo.county_titles(county.level)
         gov = self.unit(county, f"{j}人民政府", f"{j}政府", UnitKind.GOVERNMENT, 0)
-        conveners = [
+        conveners: list[tuple[str, Post, Post | None]] = [
             (SeatRole.CONVENER, self.post(gov, head_title, PostKind.HEAD), None),
             (
                 SeatRole.EXECUTIVE_DEPUTY_CONVENER,
