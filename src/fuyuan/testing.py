@@ -5,9 +5,11 @@ writes (the domain's own writes are tested through actions)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from fuyuan.accounts.models import Person, Post, PostKind, Role, RoleAssignment, User
@@ -29,7 +31,7 @@ def make_jurisdiction(
 ) -> Jurisdiction:
     j = Jurisdiction(name=name, code=code, level=level, parent=parent, path=f"tmp-{code}-{name}")
     j.save()
-    j.path = f"{parent.path if parent else '/'}{j.pk}/"
+    j.path = Jurisdiction.build_path(parent, j.pk)
     j.save(update_fields=["path"])
     return j
 
@@ -48,6 +50,12 @@ def make_unit(
     return unit
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is deliberately slow; hash the shared test password once per process.
+    return make_password(PASSWORD)
+
+
 def make_user(
     username: str,
     role: str | None = None,
@@ -57,7 +65,9 @@ def make_user(
     valid_from: datetime.date | None = None,
     valid_to: datetime.date | None = None,
 ) -> User:
-    user = User.objects.create_user(username, PASSWORD, display_name=username)
+    user = User(username=username, display_name=username, password=_password_hash())
+    user.password_changed_at = timezone.now()
+    user.save()
     if role:
         RoleAssignment.objects.create(
             user=user,

@@ -2,6 +2,8 @@
 packages register are removed: groups and Django permissions are not used (roles come from
 RoleAssignment), lockouts and tasks are seen through the platform's own pages and commands."""
 
+import contextlib
+
 from django.apps import apps
 from django.contrib import admin
 
@@ -12,7 +14,5 @@ for label, model in (
     ("axes", "AccessFailureLog"),
     ("django_tasks_database", "DBTaskResult"),
 ):
-    try:
+    with contextlib.suppress(LookupError, admin.sites.NotRegistered):
         admin.site.unregister(apps.get_model(label, model))
-    except (LookupError, admin.sites.NotRegistered):
-        pass

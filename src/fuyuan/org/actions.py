@@ -104,7 +104,9 @@ def _current_value(unit: Unit, name: str) -> Any:
 
 
 # --- units ------------------------------------------------------------------------------------
-def check_unit_data(unit: Unit, data: Mapping[str, Any], override_reason: str = "") -> dict[str, Any]:
+def check_unit_data(
+    unit: Unit, data: Mapping[str, Any], override_reason: str = ""
+) -> dict[str, Any]:
     """Validate the values for `unit` (new or existing) and return them normalised, including
     `credit_code_override`. Raise ValidationError({field: [errors with codes]}).
 
@@ -167,7 +169,12 @@ def check_unit_data(unit: Unit, data: Mapping[str, Any], override_reason: str = 
         except IdentifierError as exc:
             _add(errors, "court_code", exc.message, exc.code)
     elif values["kind"] == UnitKind.COURT:
-        _add(errors, "court_code", _("A court needs its court code, e.g. 豫17."), "court_code.required")
+        _add(
+            errors,
+            "court_code",
+            _("A court needs its court code, e.g. 豫17."),
+            "court_code.required",
+        )
 
     if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
         _add(errors, "valid_to", _("The last day is before the first day."), "unit.dates")
@@ -399,7 +406,7 @@ def create_jurisdiction(
     runs_own_mechanism: bool = True,
 ) -> Jurisdiction:
     """Reference data of the system administrator. The materialised path is the parent's path
-    plus the new id ("/<pk>/" for a root), so a subtree is one prefix filter."""
+    plus the new id (Jurisdiction.build_path), so a subtree is one prefix filter."""
     _require_system_admin(actor)
     values = {"name": name, "code": code, "level": level}
     jurisdiction = Jurisdiction(
@@ -415,7 +422,7 @@ def create_jurisdiction(
     )
     _check_jurisdiction(jurisdiction, values)
     jurisdiction.save()
-    jurisdiction.path = f"{parent.path if parent else '/'}{jurisdiction.pk}/"
+    jurisdiction.path = Jurisdiction.build_path(parent, jurisdiction.pk)
     jurisdiction.save(update_fields=["path"])
     record(actor, "org.jurisdiction.create", jurisdiction, after=snapshot(jurisdiction))
     return jurisdiction
@@ -543,18 +550,17 @@ def save_mechanism_item(
         raise PermissionDenied("change_settings")
     if item.pk and item.mechanism_id != mechanism.pk:
         raise ValidationError(
-            {"mechanism": [ValidationError(_("An item cannot move to another mechanism."), code="invalid")]}
+            {
+                "mechanism": [
+                    ValidationError(_("An item cannot move to another mechanism."), code="invalid")
+                ]
+            }
         )
     creating = item.pk is None
     before = None if creating else snapshot(item)
     for key, value in data.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
-    if (
-        type(item)
-        .objects.filter(mechanism=mechanism, code=item.code)
-        .exclude(pk=item.pk)
-        .exists()
-    ):
+    if type(item).objects.filter(mechanism=mechanism, code=item.code).exclude(pk=item.pk).exists():
         raise ValidationError(
             {"code": [ValidationError(_("This code is already used."), code="code_taken")]}
         )
@@ -690,8 +696,14 @@ def _apply_leave(actor: Any, change: MembershipChange, day: datetime.date) -> No
         before = snapshot(seat)
         seat.left_on = day
         seat.save(update_fields=["left_on"])
-        record(actor, "org.seat.end", seat, before=before, after=snapshot(seat),
-               detail={"change": change.pk})
+        record(
+            actor,
+            "org.seat.end",
+            seat,
+            before=before,
+            after=snapshot(seat),
+            detail={"change": change.pk},
+        )
 
 
 @transaction.atomic

@@ -51,7 +51,9 @@ class JurisdictionAdmin(ReferenceAdmin):
         return ("parent",) if obj is not None else ()
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        data = {f: form.cleaned_data[f] for f in actions.JURISDICTION_FIELDS if f in form.cleaned_data}
+        data = {
+            f: form.cleaned_data[f] for f in actions.JURISDICTION_FIELDS if f in form.cleaned_data
+        }
         if change:
             original = Jurisdiction.objects.get(pk=obj.pk)
             saved = actions.update_jurisdiction(request.user, original, data)

@@ -46,7 +46,15 @@ def _optional_choice(choices: Any) -> list[tuple[str, Any]]:
     return [("", _("All")), *choices]
 
 
-class VersionedForm(forms.Form):
+class ScopedForm(forms.Form):
+    def _choices_from(self, name: str, queryset: Any) -> None:
+        """Choices of a model field limited to what the user may see."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+
+class VersionedForm(ScopedForm):
     """Carries the version of the record it edits (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -57,7 +65,9 @@ class UnitForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=80)
     short_name = forms.CharField(label=_("Short name"), max_length=40, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
-    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Jurisdiction.objects.none())
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction"), queryset=Jurisdiction.objects.none()
+    )
     order_no = forms.IntegerField(
         label=_("Official order number"),
         min_value=0,
@@ -102,11 +112,11 @@ class UnitForm(VersionedForm):
             for path in scope.oversight.get(Role.OFFICE, ()):
                 office |= Q(path__startswith=path)
             jurisdictions = jurisdictions.filter(office)
-        self.fields["jurisdiction"].queryset = jurisdictions.order_by("path")
+        self._choices_from("jurisdiction", jurisdictions.order_by("path"))
         successors = Unit.objects.visible_to(actor).select_related("jurisdiction")
         if unit is not None and unit.pk:
             successors = successors.exclude(pk=unit.pk)
-        self.fields["successor"].queryset = successors.order_by("jurisdiction__path", "order_no")
+        self._choices_from("successor", successors.order_by("jurisdiction__path", "order_no"))
         # The override fields show only when the code fails its check (or was accepted so).
         self.show_override = bool(unit is not None and unit.credit_code_override) or bool(
             self.data.get(self.add_prefix("credit_code_confirm"))
@@ -159,25 +169,27 @@ class UnitForm(VersionedForm):
 
     def apply_action_errors(self, exc: ValidationError) -> None:
         apply_errors(self, exc)
-        codes = {
-            e.code for e in getattr(exc, "error_dict", {}).get("credit_code", []) if e.code
-        }
+        codes = {e.code for e in getattr(exc, "error_dict", {}).get("credit_code", []) if e.code}
         if codes & CREDIT_CODE_WARNING_CODES:
             self.show_override = True
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(ScopedForm):
     q = forms.CharField(label=_("Name contains"), required=False)
     jurisdiction = forms.ModelChoiceField(
-        label=_("Jurisdiction"), queryset=Jurisdiction.objects.none(), required=False,
+        label=_("Jurisdiction"),
+        queryset=Jurisdiction.objects.none(),
+        required=False,
         empty_label=_("All"),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=_optional_choice(UnitKind.choices), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=_optional_choice(UnitKind.choices), required=False
+    )
     former = forms.BooleanField(label=_("Include former units"), required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(actor).order_by("path")
+        self._choices_from("jurisdiction", Jurisdiction.objects.visible_to(actor).order_by("path"))
 
 
 class ContactsForm(VersionedForm):
@@ -247,19 +259,24 @@ class ReorganiseForm(VersionedForm):
     new_name = forms.CharField(
         label=_("… or the name of a new successor unit"), max_length=80, required=False
     )
-    new_short_name = forms.CharField(label=_("Short name of the new unit"), max_length=40, required=False)
+    new_short_name = forms.CharField(
+        label=_("Short name of the new unit"), max_length=40, required=False
+    )
     new_credit_code = forms.CharField(
         label=_("Credit code of the new unit"), max_length=30, required=False
     )
 
     def __init__(self, *args: Any, actor: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = (
-            Unit.objects.visible_to(actor)
-            .current()
-            .exclude(pk=unit.pk)
-            .select_related("jurisdiction")
-            .order_by("jurisdiction__path", "order_no")
+        self._choices_from(
+            "successor",
+            (
+                Unit.objects.visible_to(actor)
+                .current()
+                .exclude(pk=unit.pk)
+                .select_related("jurisdiction")
+                .order_by("jurisdiction__path", "order_no")
+            ),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -323,7 +340,7 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=0)
 
 
 # --- membership changes -----------------------------------------------------------------------
-class MembershipChangeForm(forms.Form):
+class MembershipChangeForm(ScopedForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     kind = forms.ChoiceField(label=_("Change"), choices=MembershipChangeKind.choices)
     representative_title = forms.CharField(
@@ -336,13 +353,14 @@ class MembershipChangeForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self._choices_from("unit", units)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == MembershipChangeKind.JOIN and not (
-            data.get("representative_title") or ""
-        ).strip():
+        if (
+            data.get("kind") == MembershipChangeKind.JOIN
+            and not (data.get("representative_title") or "").strip()
+        ):
             self.add_error(
                 "representative_title",
                 ValidationError(_("Name the post that will represent the unit."), code="required"),

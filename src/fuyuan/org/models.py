@@ -72,6 +72,11 @@ class Jurisdiction(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def build_path(parent: Jurisdiction | None, pk: int) -> str:
+        """Materialised path: zero-padded ids, so the text order is the tree order."""
+        return f"{parent.path if parent else '/'}{pk:06d}/"
+
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
@@ -226,7 +231,9 @@ class Mechanism(BaseModel):
         Unit, verbose_name=_("office unit"), on_delete=models.PROTECT, related_name="+"
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
-    founding_document_no = models.CharField(_("founding document number"), max_length=40, blank=True)
+    founding_document_no = models.CharField(
+        _("founding document number"), max_length=40, blank=True
+    )
     founding_document_title = models.CharField(
         _("founding document title"), max_length=120, blank=True
     )
@@ -473,9 +480,7 @@ class MembershipChange(BaseModel):
 
     def permits(self, scope: Any, action: str) -> bool:
         if action == "view":
-            return scope.oversees(self.mechanism.jurisdiction.path) or scope.acts_for(
-                self.unit_id
-            )
+            return scope.oversees(self.mechanism.jurisdiction.path) or scope.acts_for(self.unit_id)
         return False
 
     @property

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -44,10 +43,14 @@ def seats_of(mechanism: Mechanism, current_only: bool = True) -> QuerySet[Seat]:
     if current_only:
         seats = seats.current()
     holder_posts = Post.objects.select_related("holder")
-    return seats.select_related("unit", "unit__successor").prefetch_related(
-        Prefetch("post", queryset=holder_posts),
-        Prefetch("liaison_post", queryset=holder_posts),
-    ).order_by("order", "unit__order_no", "pk")
+    return (
+        seats.select_related("unit", "unit__successor")
+        .prefetch_related(
+            Prefetch("post", queryset=holder_posts),
+            Prefetch("liaison_post", queryset=holder_posts),
+        )
+        .order_by("order", "unit__order_no", "pk")
+    )
 
 
 CONVENER_ROLES = (
@@ -159,9 +162,7 @@ def directory_units(user: Any, q: str = "") -> QuerySet[Unit]:
 
 def jurisdiction_tree(user: Any) -> list[dict[str, Any]]:
     """The visible jurisdictions as nested nodes {jurisdiction, mechanism, children}."""
-    rows = list(
-        Jurisdiction.objects.visible_to(user).select_related("mechanism").order_by("path")
-    )
+    rows = list(Jurisdiction.objects.visible_to(user).select_related("mechanism").order_by("path"))
     nodes: dict[int, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
     for j in rows:
@@ -169,7 +170,7 @@ def jurisdiction_tree(user: Any) -> list[dict[str, Any]]:
             mechanism = j.mechanism
         except Mechanism.DoesNotExist:
             mechanism = None
-        node = {"jurisdiction": j, "mechanism": mechanism, "children": []}
+        node: dict[str, Any] = {"jurisdiction": j, "mechanism": mechanism, "children": []}
         nodes[j.pk] = node
         parent = nodes.get(j.parent_id) if j.parent_id else None
         (parent["children"] if parent else roots).append(node)

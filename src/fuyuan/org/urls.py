@@ -20,7 +20,5 @@ urlpatterns = [
     path("changes/", views.change_list, name="change_list"),
     path("changes/new/", views.change_create, name="change_create"),
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),
-    path(
-        "changes/<int:pk>/<slug:transition>/", views.change_transition, name="change_transition"
-    ),
+    path("changes/<int:pk>/<slug:transition>/", views.change_transition, name="change_transition"),
 ]

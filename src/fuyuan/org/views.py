@@ -116,8 +116,10 @@ def mechanism_list(request: HttpRequest) -> HttpResponse:
     current_member = Q(seats__role=SeatRole.MEMBER) & (
         Q(seats__left_on__isnull=True) | Q(seats__left_on__gt=today)
     )
-    rows = queries.visible_mechanisms(user).annotate(
-        member_count=Count("seats", filter=current_member)
+    rows = (
+        queries.visible_mechanisms(user)
+        .annotate(member_count=Count("seats", filter=current_member))
+        .order_by("jurisdiction__path")
     )
     page = _page(request, rows)
     return render(request, "org/mechanism_list.html", {"page": page, "query": _query(request)})
@@ -129,7 +131,7 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mechanism = get_object_or_404(queries.visible_mechanisms(user), pk=pk)
     seats = list(queries.mechanism_seats(mechanism))
     for seat in seats:
-        holder = seat.liaison_post.holder if seat.liaison_post_id else None
+        holder = seat.liaison_post.holder if seat.liaison_post else None
         seat.liaison = _contact(holder, scope)  # type: ignore[attr-defined]
         seat.former_names = _names(seat.unit.predecessor_list)  # type: ignore[attr-defined]
     conveners = sorted(
@@ -141,9 +143,7 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
         key=lambda s: (s.unit.order_no, s.pk),
     )
     config = mechanism.config
-    settings_rows = [
-        (LABELS[name], getattr(config, name)) for name in actions.SETTINGS_INT_FIELDS
-    ]
+    settings_rows = [(LABELS[name], getattr(config, name)) for name in actions.SETTINGS_INT_FIELDS]
     context = {
         "mechanism": mechanism,
         "conveners": conveners,
@@ -306,9 +306,7 @@ def _unit_form(request: HttpRequest, user: Any, unit: Unit) -> HttpResponse:
         else:
             messages.success(request, _("The unit was saved."))
             return redirect("org:unit_detail", saved.pk)
-    return render(
-        request, "org/unit_form.html", {"form": form, "unit": None if creating else unit}
-    )
+    return render(request, "org/unit_form.html", {"form": form, "unit": None if creating else unit})
 
 
 @login_required
@@ -443,9 +441,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["kind"]:
             rows = rows.filter(kind=form.cleaned_data["kind"])
     proposable = [
-        m
-        for m in queries.home_mechanisms(user)
-        if can(user, "propose_membership_change", m)
+        m for m in queries.home_mechanisms(user) if can(user, "propose_membership_change", m)
     ]
     return render(
         request,

@@ -118,7 +118,11 @@ def test_expired_password_must_be_changed_first():
         assert client.get("/accounts/password/").status_code == 200
         changed = client.post(
             "/accounts/password/",
-            {"old_password": PASSWORD, "new_password1": "Another-pass-99", "new_password2": "Another-pass-99"},
+            {
+                "old_password": PASSWORD,
+                "new_password1": "Another-pass-99",
+                "new_password2": "Another-pass-99",
+            },
         )
         assert changed.status_code == 302
         assert client.get("/").status_code == 200

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from fuyuan.accounts.models import Person
 from fuyuan.audit import chain
 from fuyuan.audit.models import AppendOnlyError, AuditEntry
 from fuyuan.audit.record import REDACTED, record, snapshot
-from fuyuan.accounts.models import Person
 
 
 @pytest.mark.django_db

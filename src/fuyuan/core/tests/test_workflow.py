@@ -9,12 +9,30 @@ GRAPH = Workflow(
     initial="draft",
     states=(State("draft", "Draft"), State("checked", "Checked"), State("done", "Done", True)),
     transitions=(
-        Transition("check", "Check", ("draft",), "checked", frozenset({"leader"}),
-                   optional_step="leader_check"),
-        Transition("submit", "Submit", ("draft", "checked"), "done", frozenset({"unit"}),
-                   required_fields=("summary",)),
-        Transition("send_back", "Send back", ("done",), "draft", frozenset({"office"}),
-                   comment_required=True),
+        Transition(
+            "check",
+            "Check",
+            ("draft",),
+            "checked",
+            frozenset({"leader"}),
+            optional_step="leader_check",
+        ),
+        Transition(
+            "submit",
+            "Submit",
+            ("draft", "checked"),
+            "done",
+            frozenset({"unit"}),
+            required_fields=("summary",),
+        ),
+        Transition(
+            "send_back",
+            "Send back",
+            ("done",),
+            "draft",
+            frozenset({"office"}),
+            comment_required=True,
+        ),
     ),
 )
 

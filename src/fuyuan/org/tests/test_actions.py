@@ -123,8 +123,12 @@ def test_unit_name_is_unique_within_its_jurisdiction(world):
         actions.save_unit(
             world.users["city_office"],
             Unit(),
-            {"name": world.units["hrss"].name, "kind": UnitKind.DEPARTMENT,
-             "jurisdiction": world.city, "order_no": 50},
+            {
+                "name": world.units["hrss"].name,
+                "kind": UnitKind.DEPARTMENT,
+                "jurisdiction": world.city,
+                "order_no": 50,
+            },
         )
     assert codes(caught.value, "name") == {"unit.name_taken"}
 
@@ -142,8 +146,13 @@ def test_office_creates_a_unit_in_its_jurisdiction_and_it_is_audited(world):
     unit = actions.save_unit(
         world.users["a_office"],
         Unit(),
-        {"name": "西平县住房和城乡建设局", "kind": UnitKind.DEPARTMENT,
-         "jurisdiction": world.county_a, "order_no": 9, "credit_code": VALID},
+        {
+            "name": "西平县住房和城乡建设局",
+            "kind": UnitKind.DEPARTMENT,
+            "jurisdiction": world.county_a,
+            "order_no": 9,
+            "credit_code": VALID,
+        },
     )
     assert unit.pk and unit.jurisdiction == world.county_a
     assert AuditEntry.objects.filter(action="org.unit.create", object_id=str(unit.pk)).exists()
@@ -154,8 +163,12 @@ def test_county_office_may_not_create_units_in_another_county(world):
         actions.save_unit(
             world.users["a_office"],
             Unit(),
-            {"name": "上蔡县住建局", "kind": UnitKind.DEPARTMENT,
-             "jurisdiction": world.county_b, "order_no": 9},
+            {
+                "name": "上蔡县住建局",
+                "kind": UnitKind.DEPARTMENT,
+                "jurisdiction": world.county_b,
+                "order_no": 9,
+            },
         )
 
 
@@ -221,8 +234,12 @@ def test_liaison_updates_its_own_contact_details(world):
     actions.save_unit_contacts(
         world.users["hrss_liaison"],
         hrss,
-        liaison={"name": post.holder.name, "phone": "13900002222", "office_phone": "0396-1",
-                 "email": "hrss@example.org"},
+        liaison={
+            "name": post.holder.name,
+            "phone": "13900002222",
+            "office_phone": "0396-1",
+            "email": "hrss@example.org",
+        },
     )
     person = Person.objects.get(pk=post.holder_id)
     assert person.phone == "13900002222" and person.office_phone == "0396-1"
@@ -272,11 +289,11 @@ def test_create_jurisdiction_computes_the_materialised_path(world):
         parent=world.city,
         stat_code="411771",
     )
-    assert zone.path == f"{world.city.path}{zone.pk}/"
+    assert zone.path == Jurisdiction.build_path(world.city, zone.pk)
     root = actions.create_jurisdiction(
         world.users["system_admin"], name="湖北省", code="420000", level=JurisdictionLevel.PROVINCE
     )
-    assert root.path == f"/{root.pk}/"
+    assert root.path == Jurisdiction.build_path(None, root.pk)
     assert AuditEntry.objects.filter(action="org.jurisdiction.create").count() == 2
 
 
@@ -290,8 +307,11 @@ def test_only_the_system_administrator_creates_jurisdictions(world):
 def test_division_code_must_be_unique(world):
     with pytest.raises(ValidationError) as caught:
         actions.create_jurisdiction(
-            world.users["system_admin"], name="重复", code="411721",
-            level=JurisdictionLevel.COUNTY, parent=world.city,
+            world.users["system_admin"],
+            name="重复",
+            code="411721",
+            level=JurisdictionLevel.COUNTY,
+            parent=world.city,
         )
     assert codes(caught.value, "code") == {"division.taken"}
     assert not Jurisdiction.objects.filter(name="重复").exists()
@@ -371,8 +391,12 @@ def test_liaison_may_not_propose_for_another_unit(world):
 def test_join_for_a_unit_already_member_is_refused(world):
     with pytest.raises(ValidationError) as caught:
         actions.propose_membership_change(
-            world.users["city_office"], world.mechanisms["city"], unit=world.units["hrss"],
-            kind="join", reason="x", representative_title="局长",
+            world.users["city_office"],
+            world.mechanisms["city"],
+            unit=world.units["hrss"],
+            kind="join",
+            reason="x",
+            representative_title="局长",
         )
     assert codes(caught.value, "unit") == {"membership.already_member"}
 
@@ -380,8 +404,11 @@ def test_join_for_a_unit_already_member_is_refused(world):
 def test_leave_for_a_unit_without_a_seat_is_refused(world):
     with pytest.raises(ValidationError) as caught:
         actions.propose_membership_change(
-            world.users["city_office"], world.mechanisms["city"], unit=world.units["city_gov"],
-            kind="leave", reason="x",
+            world.users["city_office"],
+            world.mechanisms["city"],
+            unit=world.units["city_gov"],
+            kind="leave",
+            reason="x",
         )
     assert codes(caught.value, "unit") == {"membership.not_member"}
 
@@ -404,7 +431,9 @@ def test_reject_needs_a_comment_then_succeeds_with_one(world):
     actions.decide_membership_change(leader, change, "reject", "职能未变")
     change.refresh_from_db()
     assert (change.state, change.decision_comment, change.decided_by) == (
-        "rejected", "职能未变", leader
+        "rejected",
+        "职能未变",
+        leader,
     )
     assert AuditEntry.objects.filter(action="org.membership_change.reject").exists()
 
@@ -418,13 +447,21 @@ def test_only_the_convener_side_approves(world):
 
 def test_approving_a_join_creates_a_member_seat_held_by_the_head_post(world):
     unit = Unit.objects.create(
-        name="驻马店市税务局", short_name="税务局", kind=UnitKind.VERTICAL,
-        jurisdiction=world.city, order_no=30,
-        created_at=timezone.now(), updated_at=timezone.now(),
+        name="驻马店市税务局",
+        short_name="税务局",
+        kind=UnitKind.VERTICAL,
+        jurisdiction=world.city,
+        order_no=30,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
     )
     change = actions.propose_membership_change(
-        world.users["city_office"], world.mechanisms["city"], unit=unit, kind="join",
-        reason="按通知增补", representative_title="局长",
+        world.users["city_office"],
+        world.mechanisms["city"],
+        unit=unit,
+        kind="join",
+        reason="按通知增补",
+        representative_title="局长",
     )
     actions.decide_membership_change(world.users["city_leader"], change, "approve")
     seat = Seat.objects.current().get(mechanism=world.mechanisms["city"], unit=unit)
@@ -439,9 +476,11 @@ def test_approving_a_join_creates_a_member_seat_held_by_the_head_post(world):
 def test_approving_a_leave_ends_the_seat_today(world):
     change = propose_leave(world)
     actions.decide_membership_change(world.users["city_leader"], change, "approve")
-    assert not Seat.objects.current().filter(
-        mechanism=world.mechanisms["city"], unit=world.units["hrss"]
-    ).exists()
+    assert (
+        not Seat.objects.current()
+        .filter(mechanism=world.mechanisms["city"], unit=world.units["hrss"])
+        .exists()
+    )
     assert AuditEntry.objects.filter(action="org.seat.end").exists()
 
 

@@ -71,7 +71,7 @@ def test_loads_the_city_and_ten_county_level_mechanisms(loaded: str) -> None:
     city = Jurisdiction.objects.get(code="411700")
     assert city.parent is not None and city.parent.code == "410000"
     for j in Jurisdiction.objects.exclude(pk=city.parent.pk):
-        assert j.path == f"{j.parent.path}{j.pk}/"
+        assert j.path == Jurisdiction.build_path(j.parent, j.pk)
 
 
 @pytest.mark.django_db

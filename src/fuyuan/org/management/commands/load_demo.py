@@ -139,7 +139,7 @@ class DemoLoader:
             path=f"demo-{name}",
         )
         j.save()
-        j.path = f"{parent.path if parent else '/'}{j.pk}/"
+        j.path = Jurisdiction.build_path(parent, j.pk)
         j.save(update_fields=["path"])
         self.jurisdictions[code or name] = j
         return j

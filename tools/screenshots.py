@@ -1,0 +1,58 @@
+"""Take the README's screenshots from the running app (`make run` in another terminal):
+.venv/bin/python tools/screenshots.py [base URL]. Needs Debian's chromium and a CJK font
+(fonts-wqy-zenhei) so Chinese renders."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def login(page, username: str) -> None:
+    page.goto(f"{BASE}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "Fuyuan@2026")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        desk = browser.new_page(viewport={"width": 1366, "height": 900})
+        desk.goto(f"{BASE}/accounts/login/")
+        desk.screenshot(path=str(OUT / "login.png"))
+        login(desk, "office")
+        desk.screenshot(path=str(OUT / "home-office.png"))
+        desk.click("text=成员单位和联络员")
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=str(OUT / "mechanism.png"), full_page=True)
+        mechanism_url = desk.url
+        desk.goto(f"{BASE}/org/directory/")
+        desk.screenshot(path=str(OUT / "directory.png"))
+        desk.goto(f"{BASE}/org/changes/")
+        desk.screenshot(path=str(OUT / "membership-changes.png"))
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        login(phone, "liaison")
+        phone.goto(mechanism_url)
+        phone.screenshot(path=str(OUT / "mechanism-phone.png"))
+        browser.close()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
