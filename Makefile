@@ -58,7 +58,7 @@ typecheck: install
 	FUYUAN_TESTING=1 $(BIN)/mypy src/fuyuan/core src/fuyuan/accounts src/fuyuan/audit
 
 migrations-check: install
-	FUYUAN_TESTING=1 $(FUYUAN) makemigrations --check --dry-run
+	FUYUAN_TESTING=1 DATABASE_URL=sqlite://:memory: $(FUYUAN) makemigrations --check --dry-run
 
 # Regenerate the catalogue from the sources (needs GNU gettext), then check it is complete.
 messages: install

@@ -170,6 +170,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# W006 asks for the address in the lockout key; leaving it out is the point (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -6,6 +6,7 @@ import contextlib
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 
 for label, model in (
     ("auth", "Group"),
@@ -14,5 +15,5 @@ for label, model in (
     ("axes", "AccessFailureLog"),
     ("django_tasks_database", "DBTaskResult"),
 ):
-    with contextlib.suppress(LookupError, admin.sites.NotRegistered):
+    with contextlib.suppress(LookupError, NotRegistered):
         admin.site.unregister(apps.get_model(label, model))
