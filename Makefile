@@ -40,7 +40,7 @@ run: install var/keys.env
 	$(FUYUAN) migrate --noinput --verbosity 0 && \
 	$(FUYUAN) createcachetable && \
 	$(FUYUAN) load_demo --if-empty && \
-	{ $(FUYUAN) db_worker --verbosity 0 & worker=$$!; \
+	{ $(FUYUAN) db_worker --no-reload --verbosity 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"; \
 	  $(FUYUAN) runserver --noreload $(HOST):$(PORT); }

@@ -108,3 +108,8 @@ def test_server_error_page_is_in_chinese(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "服务器" in response.content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in client.get("/accounts/login/").content.decode()

@@ -269,27 +269,36 @@ class Mechanism(BaseModel):
         return MechanismSettings.from_json(self.settings)
 
 
-class TaskArea(BaseModel):
-    """One of the mechanism's main task areas (the notice names six)."""
+class MechanismItem(BaseModel):
+    """A configurable entry of a mechanism's settings: a code the software knows, the name the
+    city uses, its place in lists, and whether it is in use."""
 
-    mechanism = models.ForeignKey(
-        Mechanism, verbose_name=_("mechanism"), on_delete=models.CASCADE, related_name="task_areas"
-    )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=60)
     order = models.PositiveIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("task area")
-        verbose_name_plural = _("task areas")
+        abstract = True
         ordering = ["mechanism", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["mechanism", "code"], name="org_taskarea_code_unique")
-        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskArea(MechanismItem):
+    """One of the mechanism's main task areas (the notice names six)."""
+
+    mechanism = models.ForeignKey(
+        Mechanism, verbose_name=_("mechanism"), on_delete=models.CASCADE, related_name="task_areas"
+    )
+
+    class Meta(MechanismItem.Meta):
+        verbose_name = _("task area")
+        verbose_name_plural = _("task areas")
+        constraints = [
+            models.UniqueConstraint(fields=["mechanism", "code"], name="org_taskarea_code_unique")
+        ]
 
 
 class ListSide(models.TextChoices):
@@ -298,33 +307,25 @@ class ListSide(models.TextChoices):
     ANY = "any", _("Any")
 
 
-class ListKind(BaseModel):
+class ListKind(MechanismItem):
     """A kind of the annual dual lists; data, because cities use different pairs."""
 
     mechanism = models.ForeignKey(
         Mechanism, verbose_name=_("mechanism"), on_delete=models.CASCADE, related_name="list_kinds"
     )
-    code = models.CharField(_("code"), max_length=30)
-    name = models.CharField(_("name"), max_length=60)
     requester_side = models.CharField(
         _("requesting side"), max_length=12, choices=ListSide.choices, default=ListSide.ANY
     )
     provider_side = models.CharField(
         _("providing side"), max_length=12, choices=ListSide.choices, default=ListSide.ANY
     )
-    order = models.PositiveIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(MechanismItem.Meta):
         verbose_name = _("list kind")
         verbose_name_plural = _("list kinds")
-        ordering = ["mechanism", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["mechanism", "code"], name="org_listkind_code_unique")
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SeatRole(models.TextChoices):
