@@ -38,7 +38,7 @@ def main() -> None:
         desk.screenshot(path=str(OUT / "login.png"))
         login(desk, "office")
         desk.screenshot(path=str(OUT / "home-office.png"))
-        desk.click("text=成员单位和联络员")
+        desk.click("text=成员与联络员")
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=str(OUT / "mechanism.png"), full_page=True)
         mechanism_url = desk.url

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from fuyuan.accounts.models import Post, PostKind
 from fuyuan.accounts.permissions import scope_for
@@ -14,12 +15,25 @@ from .models import Jurisdiction, Mechanism, MembershipChange, Seat, SeatRole, U
 
 
 def home_mechanisms(user: Any) -> QuerySet[Mechanism]:
-    """The mechanisms a user works in: those of the jurisdictions assigned, else visible ones."""
+    """The mechanisms a user works in, with their current member counts: for office staff and
+    leaders every mechanism they oversee (a city office sees its counties'), for a liaison
+    officer or court staff the mechanism of their unit's jurisdiction."""
     scope = scope_for(user)
-    assigned = {j for ids in scope.assigned_jurisdictions.values() for j in ids}
-    rows = Mechanism.objects.visible_to(user).select_related("jurisdiction", "office_unit")
-    if assigned:
-        return rows.filter(jurisdiction_id__in=assigned)
+    today = timezone.localdate()
+    rows = (
+        Mechanism.objects.visible_to(user)
+        .select_related("jurisdiction", "office_unit")
+        .annotate(
+            member_count=Count(
+                "seats",
+                filter=Q(seats__role=SeatRole.MEMBER)
+                & (Q(seats__left_on__isnull=True) | Q(seats__left_on__gt=today)),
+            )
+        )
+        .order_by("jurisdiction__path")
+    )
+    if scope.oversight_paths:
+        return rows.filter(scope.oversight_q("jurisdiction_id", "jurisdiction__path"))
     unit_jurisdictions = Unit.objects.filter(pk__in=scope.unit_ids).values("jurisdiction_id")
     return rows.filter(jurisdiction_id__in=unit_jurisdictions)
 

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         if Jurisdiction.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Jurisdictions exist already; demo data not loaded.")
+                self.print_accounts(self.existing_accounts())
                 return
             raise CommandError(
                 "The database holds jurisdictions already: the demo data loads only into an "
@@ -70,7 +71,24 @@ class Command(BaseCommand):
         self.stdout.write("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         self.print_accounts(loader.accounts)
 
+    def existing_accounts(self) -> list[tuple[str, str, str, str, str]]:
+        """The demo accounts still in the database, for the reminder `make run` prints."""
+        names = [a[0] for a in demo.DEMO_ACCOUNTS]
+        users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        rows = []
+        for name in names:
+            user = users.get(name)
+            if user is None or not user.check_password(demo.PASSWORD):
+                continue
+            assignment = next(iter(user.active_assignments()), None)
+            role = str(Role(assignment.role).label) if assignment else "—"
+            where = str(assignment.unit or assignment.jurisdiction or "全系统") if assignment else ""
+            rows.append((name, demo.PASSWORD, role, user.display_name, where))
+        return rows
+
     def print_accounts(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        if not rows:
+            return
         header = ("username", "password", "role", "name", "where")
         table = [header, *rows]
         widths = [max(_width(r[i]) for r in table) for i in range(len(header))]
