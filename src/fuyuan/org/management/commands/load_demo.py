@@ -82,7 +82,8 @@ class Command(BaseCommand):
                 continue
             assignment = next(iter(user.active_assignments()), None)
             role = str(Role(assignment.role).label) if assignment else "—"
-            where = str(assignment.unit or assignment.jurisdiction or "全系统") if assignment else ""
+            place = (assignment.unit or assignment.jurisdiction) if assignment else None
+            where = str(place or "全系统")
             rows.append((name, demo.PASSWORD, role, user.display_name, where))
         return rows
 
