@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from fuyuan.accounts.models import Post, PostKind
+from fuyuan.accounts.models import Person, Post, PostKind, normalize_phone
 from fuyuan.accounts.permissions import scope_for
 
 from .models import Jurisdiction, Mechanism, MembershipChange, Seat, SeatRole, Unit, UnitKind
@@ -170,7 +170,14 @@ def directory_units(user: Any, q: str = "") -> QuerySet[Unit]:
         .order_by("jurisdiction__path", "order_no", "pk")
     )
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+        match = Q(name__icontains=q) | Q(short_name__icontains=q)
+        digits = normalize_phone(q)
+        if len(digits) >= 11 and scope_for(user).is_member:
+            # A mobile number is found through its blind index: the column itself is
+            # encrypted, so equality on the HMAC is the only search there is.
+            index = Person._meta.get_field("phone_index").lookup_value(digits)  # type: ignore[union-attr]
+            match |= Q(posts__holder__phone_index=index)
+        units = units.filter(match).distinct()
     return units
 
 

@@ -261,6 +261,19 @@ def test_directory_search_by_unit_name(client_for, world):
     assert [r["unit"].name for r in response.context["rows"]] == ["驻马店市人力资源和社会保障局"]
 
 
+def test_directory_finds_a_mobile_number_through_the_blind_index(client_for, world):
+    from fuyuan.accounts.models import Person
+
+    person = Person.objects.get(name="housing联络员")
+    person.phone = "13912345678"
+    person.save()
+    response = client_for("city_office").get(url("directory"), {"q": "139-1234-5678"})
+    assert [r["unit"].name for r in response.context["rows"]] == ["驻马店市住房和城乡建设局"]
+    # Administrators are not members: no search by personal data for them.
+    response = client_for("system_admin").get(url("directory"), {"q": "13912345678"})
+    assert response.context["rows"] == []
+
+
 def test_jurisdiction_tree_links_each_mechanism(client_for, world):
     html = client_for("city_office").get(url("jurisdiction_tree")).content.decode()
     for key in ("city", "a", "b"):
