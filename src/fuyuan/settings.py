@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "fuyuan.audit",
     "fuyuan.accounts",
     "fuyuan.org",
+    "fuyuan.notify",
+    "fuyuan.matters",
 ]
 
 MIDDLEWARE = [

@@ -175,3 +175,34 @@ def build_world() -> World:
     us["audit_admin"] = make_user("audit_admin", Role.AUDIT_ADMIN)
     us["nobody"] = make_user("nobody")
     return w
+
+
+def make_matter(
+    world: World,
+    *,
+    mechanism: str = "city",
+    lead: str = "hrss",
+    title: str = "推进行政机关负责人出庭应诉",
+    start: datetime.date | None = None,
+    deadline: datetime.date | None = None,
+    state: str | None = None,
+    **fields: Any,
+) -> Any:
+    """A matter registered by the office of `mechanism` (city, a or b) through the action,
+    with a fixed-date deadline; `state="assigned"` etc. takes the office's transitions."""
+    from fuyuan.matters import actions
+
+    office = {"city": "city_office", "a": "a_office", "b": "b_office"}[mechanism]
+    start = start or timezone.localdate()
+    matter = actions.create_matter(
+        world.users[office],
+        mechanism=world.mechanisms[mechanism],
+        title=title,
+        lead_unit=world.units[lead],
+        start_date=start,
+        deadline=deadline or start + datetime.timedelta(days=30),
+        **fields,
+    )
+    if state == "assigned":
+        actions.transition(world.users[office], matter, "assign")
+    return matter

@@ -64,3 +64,65 @@ class BaseModel(models.Model):
         if updated != 1:
             raise StaleObjectError(self)
         self.version = expected_version + 1
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (no work)")
+    WORKDAY = "workday", _("Working day moved to a weekend (调休)")
+
+
+class CalendarYear(BaseModel):
+    """A year whose holiday arrangement is known. Working-day arithmetic refuses a year that
+    is not here rather than guessing (the State Council publishes next year's each autumn)."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=60)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(BaseModel):
+    """An exception to the Monday–Friday week: a public holiday on a weekday, or a weekend day
+    that is worked (调休). Editable by the office; seeded from the chinesecalendar package."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class SearchEntry(models.Model):
+    """One row of the search index: a record's words (jieba cut_for_search) with the columns
+    that scope it, so a keyword search applies the reader's scope inside SQL."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    object_id = models.BigIntegerField(_("object id"))
+    jurisdiction_path = models.CharField(_("jurisdiction path"), max_length=255)
+    unit_ids = models.CharField(_("unit ids"), max_length=500, blank=True)
+    tokens = models.TextField(_("tokens"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="core_search_entry_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "jurisdiction_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id}"

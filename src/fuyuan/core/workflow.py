@@ -42,6 +42,8 @@ class Transition:
     required_fields: tuple[str, ...] = ()
     # Name of an optional step; the transition exists only when the mechanism enables it.
     optional_step: str | None = None
+    # The transition exists only while this optional step is NOT enabled (the short path).
+    unless_step: str | None = None
     # Button style hint.
     tone: str = "primary"
 
@@ -94,6 +96,7 @@ class Workflow:
             if state in t.sources
             and t.roles & role_set
             and (t.optional_step is None or t.optional_step in steps)
+            and (t.unless_step is None or t.unless_step not in steps)
         ]
 
     def check(
