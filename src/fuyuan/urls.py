@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("fuyuan.accounts.urls")),
     path("org/", include("fuyuan.org.urls")),
     path("audit/", include("fuyuan.audit.urls")),
+    path("matters/", include("fuyuan.matters.urls")),
+    path("notify/", include("fuyuan.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

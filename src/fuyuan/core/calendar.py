@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -55,3 +56,55 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(day):
             remaining -= 1
     return day
+
+
+# Chinese names of the holidays chinesecalendar reports in English.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+
+
+def seed_from_package(years: list[int], source: str = "chinesecalendar") -> int:
+    """Load the holiday arrangement of `years` from the chinesecalendar package into the
+    calendar table (idempotent); a year the package does not know is skipped. Returns the
+    number of years loaded."""
+    import chinese_calendar
+
+    from .models import CalendarDay, CalendarYear
+
+    loaded = 0
+    for year in years:
+        day = datetime.date(year, 1, 1)
+        rows: list[CalendarDay] = []
+        try:
+            while day.year == year:
+                working = chinese_calendar.is_workday(day)
+                if day.weekday() < 5 and not working:
+                    _, name = chinese_calendar.get_holiday_detail(day)
+                    rows.append(
+                        CalendarDay(
+                            date=day, kind="holiday", name=HOLIDAY_NAMES.get(name, name or ""),
+                            source=source,
+                        )
+                    )
+                elif day.weekday() >= 5 and working:
+                    rows.append(CalendarDay(date=day, kind="workday", name="调休上班", source=source))
+                day += datetime.timedelta(days=1)
+        except NotImplementedError:
+            continue
+        now = timezone.now()
+        for row in rows:
+            row.created_at = row.updated_at = now
+        CalendarDay.objects.filter(date__year=year, source=source).delete()
+        existing = set(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
+        CalendarDay.objects.bulk_create([r for r in rows if r.date not in existing])
+        CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
+        loaded += 1
+    return loaded

@@ -1,0 +1,5 @@
+"""URL patterns (included by matters/urls.py)."""
+
+from django.urls import path
+
+urlpatterns: list = []
