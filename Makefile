@@ -40,8 +40,10 @@ run: install var/keys.env
 	$(FUYUAN) migrate --noinput --verbosity 0 && \
 	$(FUYUAN) createcachetable && \
 	$(FUYUAN) load_demo --if-empty && \
+	$(FUYUAN) load_demo_matters --if-empty && \
 	{ $(FUYUAN) db_worker --no-reload --verbosity 0 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FUYUAN) scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"; \
 	  $(FUYUAN) runserver --noreload $(HOST):$(PORT); }
 
@@ -55,7 +57,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	FUYUAN_TESTING=1 $(BIN)/mypy src/fuyuan/core src/fuyuan/accounts src/fuyuan/audit
+	FUYUAN_TESTING=1 $(BIN)/mypy src/fuyuan/core src/fuyuan/accounts src/fuyuan/audit src/fuyuan/matters src/fuyuan/notify
 
 migrations-check: install
 	FUYUAN_TESTING=1 DATABASE_URL=sqlite://:memory: $(FUYUAN) makemigrations --check --dry-run

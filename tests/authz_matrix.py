@@ -52,6 +52,8 @@ class Case:
     method: str = "get"
     data: Callable[[Any], dict[str, Any]] = field(default=lambda w: {})
     query: Callable[[Any], str] = field(default=lambda w: "")
+    # When set, kwargs is called as kwargs(world, role): a route about the user's own record.
+    per_role: bool = False
 
 
 CASES: list[Case] = [
@@ -243,6 +245,239 @@ ORG_CASES: list[Case] = [
 ]
 
 CASES += ORG_CASES
+
+
+# --- matters -----------------------------------------------------------------------------
+def city_matter(w: Any, state: str = "assigned", **fields: Any) -> Any:
+    """A fresh matter of the city mechanism led by 人社局 (hrss), assigned by the office."""
+    from fuyuan.testing import make_matter
+
+    return make_matter(w, state=state, **fields)
+
+
+def completed_matter(w: Any) -> Any:
+    from fuyuan.matters.models import Matter
+
+    matter = city_matter(w)
+    Matter.objects.filter(pk=matter.pk).update(state="completed")
+    matter.refresh_from_db()
+    return matter
+
+
+def pending_extension(w: Any) -> dict[str, Any]:
+    from fuyuan.matters import actions
+
+    matter = city_matter(w)
+    actions.transition(w.users["hrss_liaison"], matter, "sign")
+    ext = actions.request_extension(
+        w.users["hrss_liaison"],
+        matter,
+        reason="需协调",
+        new_deadline=matter.deadline + __import__("datetime").timedelta(days=10),
+        progress_note="已完成调研",
+    )
+    return {"pk": matter.pk, "ext": ext.pk, "decision": "approve"}
+
+
+def attachment_of(w: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fuyuan.matters import actions
+
+    matter = city_matter(w)
+    upload = SimpleUploadedFile("说明.txt", "进展说明".encode(), content_type="text/plain")
+    att = actions.add_attachment(w.users["city_office"], matter, upload)
+    return {"pk": matter.pk, "att": att.pk}
+
+
+def calendar_day(w: Any) -> int:
+    from fuyuan.core import calendar
+    from fuyuan.core.models import CalendarDay
+
+    calendar.seed_year(2026)
+    return CalendarDay.objects.filter(date__year=2026).first().pk
+
+
+def saved_filter(w: Any, owner: str) -> int:
+    from fuyuan.matters.models import SavedFilter
+
+    return SavedFilter.objects.get_or_create(
+        user=w.users[owner], name="红牌", defaults={"query": "colour=red"}
+    )[0].pk
+
+
+def inbox_message(w: Any, role: str) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from fuyuan.notify.models import InboxMessage
+
+    owner = w.users["nobody" if role == "anonymous" else role]
+    message = InboxMessage.objects.create(
+        user=owner, created_at=timezone.now(), subject="催办", url="/"
+    )
+    return {"pk": message.pk}
+
+
+def others_message(w: Any) -> dict[str, Any]:
+    return inbox_message(w, "nobody")
+
+
+# Matters of the city led by hrss: the office, the city leader and the lead unit see them;
+# a county office, another unit and the administrators do not (404).
+MATTER_READ = expect(404, city_office=200, city_leader=200, hrss_liaison=200)
+NOT_VISIBLE = dict.fromkeys(("a_office", "court_staff", *ADMINS), 404)
+OFFICE_ONLY = {**expect(403), **NOT_VISIBLE, "city_office": 200}
+OFFICE_ONLY_POST = {**expect(403), **NOT_VISIBLE, "city_office": 302}
+UNIT_POST = {**expect(403), **NOT_VISIBLE, "hrss_liaison": 302}
+UNIT_FORM_POST = {**expect(403), **NOT_VISIBLE, "hrss_liaison": 200}
+NON_ADMIN = {**expect(200), **dict.fromkeys(ADMINS, 403)}
+UNIT_ROLES = only(["hrss_liaison", "court_staff"])
+CITY_OFFICE = only(["city_office"])
+
+
+def pk_of(builder: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": builder(w).pk}
+
+
+MATTER_CASES: list[Case] = [
+    Case("matters:ledger", NON_ADMIN),
+    Case("matters:ledger_export", NON_ADMIN),
+    Case(
+        "matters:ledger_filter_save",
+        {**expect(302), **dict.fromkeys(ADMINS, 403)},
+        method="post",
+        data=lambda w: {"name": "我的筛选", "query": "colour=red"},
+    ),
+    Case(
+        "matters:ledger_filter_delete",
+        {**expect(404), **dict.fromkeys(ADMINS, 403), "anonymous": 302, "city_office": 302},
+        variant="own filter of the city office",
+        method="post",
+        kwargs=lambda w: {"pk": saved_filter(w, "city_office")},
+    ),
+    Case("matters:bulk_upload", UNIT_ROLES),
+    Case("matters:bulk_download", UNIT_ROLES),
+    Case(
+        "matters:bulk_confirm",
+        only(["hrss_liaison", "court_staff"], ok=302),
+        method="post",
+        data=lambda w: {"token": "unknown"},
+    ),
+    Case("matters:matter_create", only(["city_office", "a_office"])),
+    Case("matters:matter_detail", MATTER_READ, kwargs=pk_of(city_matter)),
+    Case("matters:matter_edit", OFFICE_ONLY, kwargs=pk_of(city_matter)),
+    Case("matters:matter_decompose", OFFICE_ONLY, kwargs=pk_of(city_matter)),
+    Case(
+        "matters:matter_transition",
+        UNIT_POST,
+        variant="lead unit signs for it",
+        method="post",
+        kwargs=lambda w: {"pk": city_matter(w).pk, "transition": "sign"},
+    ),
+    Case(
+        "matters:matter_transition",
+        {**expect(403), **NOT_VISIBLE},
+        variant="accept before it is reported",
+        method="post",
+        kwargs=lambda w: {"pk": city_matter(w).pk, "transition": "complete"},
+    ),
+    Case(
+        "matters:matter_urge",
+        OFFICE_ONLY,
+        method="post",
+        kwargs=pk_of(city_matter),
+    ),
+    Case("matters:matter_feedback", UNIT_POST, method="post", kwargs=pk_of(city_matter)),
+    Case(
+        "matters:matter_feedback_submit",
+        UNIT_FORM_POST,
+        method="post",
+        kwargs=pk_of(city_matter),
+    ),
+    Case(
+        "matters:matter_co_report",
+        {**expect(403), **NOT_VISIBLE},
+        method="post",
+        kwargs=pk_of(city_matter),
+    ),
+    Case("matters:matter_extension", UNIT_FORM_POST, method="post", kwargs=pk_of(city_matter)),
+    Case(
+        "matters:matter_extension_decide",
+        OFFICE_ONLY_POST,
+        variant="first extension",
+        method="post",
+        kwargs=pending_extension,
+    ),
+    Case(
+        "matters:matter_share",
+        {**expect(403), **NOT_VISIBLE},
+        method="post",
+        kwargs=pk_of(city_matter),
+    ),
+    Case(
+        "matters:matter_evaluate",
+        {**expect(403), **NOT_VISIBLE},
+        variant="before completion",
+        method="post",
+        kwargs=pk_of(city_matter),
+    ),
+    Case(
+        "matters:matter_evaluate",
+        OFFICE_ONLY,
+        variant="completed",
+        method="post",
+        kwargs=pk_of(completed_matter),
+    ),
+    Case(
+        "matters:matter_attachment_add",
+        {**expect(403), **NOT_VISIBLE, "city_office": 200, "hrss_liaison": 200},
+        method="post",
+        kwargs=pk_of(city_matter),
+    ),
+    Case("matters:matter_attachment", MATTER_READ, kwargs=attachment_of),
+    # --- working-day calendar: the city office keeps it --------------------------------
+    Case("matters:calendar", CITY_OFFICE),
+    Case("matters:calendar_day_add", CITY_OFFICE),
+    Case("matters:calendar_year_add", CITY_OFFICE),
+    Case("matters:calendar_day_edit", CITY_OFFICE, kwargs=lambda w: {"pk": calendar_day(w)}),
+    Case(
+        "matters:calendar_day_delete",
+        expect(405),
+        kwargs=lambda w: {"pk": calendar_day(w)},
+    ),
+    Case(
+        "matters:calendar_day_delete",
+        only(["city_office"], ok=302),
+        variant="delete",
+        method="post",
+        kwargs=lambda w: {"pk": calendar_day(w)},
+    ),
+    # --- inbox: personal, the same for every role --------------------------------------
+    Case("notify:inbox", expect(200)),
+    Case("notify:unread", expect(200)),
+    Case("notify:open", expect(302), variant="own message", per_role=True, kwargs=inbox_message),
+    Case("notify:open", expect(404), variant="another user's", kwargs=others_message),
+    Case(
+        "notify:mark_read",
+        expect(302),
+        variant="own message",
+        method="post",
+        per_role=True,
+        kwargs=inbox_message,
+    ),
+    Case(
+        "notify:mark_read",
+        expect(404),
+        variant="another user's",
+        method="post",
+        kwargs=others_message,
+    ),
+    Case("notify:mark_read", expect(405), variant="GET", kwargs=others_message),
+    Case("notify:mark_all_read", expect(302), method="post"),
+    Case("notify:mark_all_read", expect(405), variant="GET"),
+]
+
+CASES += MATTER_CASES
 
 # Django admin: reference data for the system administrator only; everyone else is sent to
 # the admin's sign-in page. Checked for every admin route that takes no arguments.

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_filters",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -260,3 +261,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- notify (channels) ----------------------------------------------------------------------
+# Where links in e-mails, SMS and messenger notes point (the platform's address as users see it).
+FUYUAN_SITE_URL = os.environ.get("FUYUAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Government SMS gateway: JSON POST {"phone", "content"}; empty URL = channel off.
+FUYUAN_SMS_GATEWAY_URL = os.environ.get("FUYUAN_SMS_GATEWAY_URL", "")
+FUYUAN_SMS_GATEWAY_USER = os.environ.get("FUYUAN_SMS_GATEWAY_USER", "")
+FUYUAN_SMS_GATEWAY_PASSWORD = os.environ.get("FUYUAN_SMS_GATEWAY_PASSWORD", "")
+FUYUAN_SMS_SIGN = os.environ.get("FUYUAN_SMS_SIGN", "府院联动")
+# No SMS between these local times ("HH:MM-HH:MM"); held messages go out when the window ends.
+FUYUAN_SMS_QUIET_HOURS = os.environ.get("FUYUAN_SMS_QUIET_HOURS", "22:00-07:00")
+# Work messenger (政务钉钉 / 企业微信 open-platform shape): base URL, app key and secret, agent.
+FUYUAN_MESSENGER_URL = os.environ.get("FUYUAN_MESSENGER_URL", "").rstrip("/")
+FUYUAN_MESSENGER_APPKEY = os.environ.get("FUYUAN_MESSENGER_APPKEY", "")
+FUYUAN_MESSENGER_APPSECRET = os.environ.get("FUYUAN_MESSENGER_APPSECRET", "")
+FUYUAN_MESSENGER_AGENT_ID = os.environ.get("FUYUAN_MESSENGER_AGENT_ID", "")
+# Messenger user ids by username ("zhang:0123,li:0456"); a username not listed is its own id.
+FUYUAN_MESSENGER_USER_IDS = dict(
+    item.split(":", 1) for item in env_list("FUYUAN_MESSENGER_USER_IDS") if ":" in item
+)
+FUYUAN_HTTP_TIMEOUT_SECONDS = float(os.environ.get("FUYUAN_HTTP_TIMEOUT_SECONDS", "10"))
+# Delivery tries per message before it is marked failed; the worker retries with backoff.
+FUYUAN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("FUYUAN_NOTIFY_MAX_ATTEMPTS", "3"))
+FUYUAN_NOTIFY_DELIVERY_INTERVAL_SECONDS = int(
+    os.environ.get("FUYUAN_NOTIFY_DELIVERY_INTERVAL_SECONDS", "60")
+)
+# Automatic reminders: days before the deadline, and the local time the daily job runs.
+FUYUAN_REMINDER_OFFSETS = tuple(
+    int(days) for days in env_list("FUYUAN_REMINDER_OFFSETS", "7,3,1") if days.isdigit()
+)
+FUYUAN_REMINDER_TIME = os.environ.get("FUYUAN_REMINDER_TIME", "08:00")
+# Scheduler tick and the reaper: a task running longer than this was left by a dead worker.
+FUYUAN_SCHEDULER_TICK_SECONDS = int(os.environ.get("FUYUAN_SCHEDULER_TICK_SECONDS", "30"))
+FUYUAN_TASK_STALE_AFTER_SECONDS = int(os.environ.get("FUYUAN_TASK_STALE_AFTER_SECONDS", "1800"))

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from fuyuan.core.fields import BlindIndexField, EncryptedTextField
@@ -20,6 +21,8 @@ REDACTED = "[redacted]"
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

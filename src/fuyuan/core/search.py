@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import jieba
 from django.db.models import Q, QuerySet
@@ -67,7 +68,7 @@ def remove(kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def matching_ids(kind: str, text: str) -> QuerySet[SearchEntry] | None:
+def matching_ids(kind: str, text: str) -> QuerySet[SearchEntry, Any] | None:
     """ids (a values queryset for `pk__in=`) of the records of `kind` whose tokens contain
     every query token; None when the query has no token (no filter)."""
     words = query_tokens(text)

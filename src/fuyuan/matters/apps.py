@@ -8,3 +8,6 @@ class MattersConfig(AppConfig):
     name = "fuyuan.matters"
     label = "matters"
     verbose_name = _("Matters")
+
+    def ready(self) -> None:
+        from . import menus, reminders  # noqa: F401

@@ -1,16 +1,27 @@
 """Deadlines: the rule (fixed date, N working days, N calendar days) and the dates computed
-from it — the deadline, `warn_from`, and the next report due on the calendar cadence."""
+from it — the deadline, `warn_from`, and the next report due on the calendar cadence — and
+the plan of what a change of the working-day calendar moves (`plan_recompute`; the writes are
+in `calendar_actions`).
+
+A working-day rule on a year the calendar lacks raises `calendar.CalendarMissing` (code
+"calendar.year_missing"), never a guess; `as_validation_error` turns it, like DeadlineError,
+into a form error with its code.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fuyuan.core import calendar
 
-from .models import DeadlineKind, FeedbackCadence
+from . import workflow as wf
+from .models import DeadlineKind, FeedbackCadence, Matter
 
 
 class DeadlineError(ValueError):
@@ -38,6 +49,14 @@ def compute_deadline(
     if kind == DeadlineKind.CALENDAR_DAYS:
         return start + datetime.timedelta(days=days)
     raise DeadlineError("deadline.kind", _("Unknown deadline rule."))
+
+
+def as_validation_error(
+    exc: DeadlineError | calendar.CalendarMissing, field_name: str = "deadline"
+) -> ValidationError:
+    """A deadline rule's refusal as a form error on `field_name`, keeping its code (a form
+    calls `form.add_error(None, as_validation_error(exc))` or lets the action raise it)."""
+    return ValidationError({field_name: [ValidationError(exc.message, code=exc.code)]})
 
 
 def compute_warn_from(deadline: datetime.date, warn_days: int) -> datetime.date:
@@ -83,3 +102,115 @@ def next_report_due(
     if due is not None and deadline is not None and due > deadline:
         return deadline
     return due
+
+
+# --- recomputation after a calendar change ------------------------------------------------
+# States whose deadline still counts: the running ones, drafts (not yet assigned) and reported
+# matters awaiting review. Suspended matters are left alone: their deadline is set again when
+# they resume; finished matters keep the deadline they were judged against.
+RECOMPUTED_STATES = (wf.DRAFT, *wf.RUNNING_STATES, wf.REPORTED)
+
+
+@dataclass
+class DeadlineChange:
+    """One matter whose deadline a calendar change moves."""
+
+    matter: Matter
+    old_deadline: datetime.date
+    new_deadline: datetime.date
+    old_warn_from: datetime.date | None
+    new_warn_from: datetime.date
+    old_next_feedback_due: datetime.date | None
+    new_next_feedback_due: datetime.date | None
+
+
+@dataclass
+class RecomputePlan:
+    changes: list[DeadlineChange] = field(default_factory=list)
+    # Matters with an extension granted keep the date the extension decision set.
+    extended: list[Matter] = field(default_factory=list)
+    # Matters whose new deadline would fall in a year the calendar lacks: left unchanged.
+    missing: list[tuple[Matter, calendar.CalendarMissing]] = field(default_factory=list)
+    checked: int = 0
+
+
+def affected_matters(
+    first: datetime.date, last: datetime.date, *, lock: bool = False
+) -> QuerySet[Matter]:
+    """Matters counted in working days whose span start_date..deadline touches the years of
+    first..last (the changed days): only those can move when the calendar of those years
+    changes. The calendar is one national table, so this is not scoped to a jurisdiction.
+    `lock` takes row locks for a recomputation that will write (inside its transaction)."""
+    rows = (
+        Matter.objects.filter(
+            deadline_kind=DeadlineKind.WORKING_DAYS,
+            state__in=RECOMPUTED_STATES,
+            deadline_days__isnull=False,
+        )
+        .filter(Q(start_date__year__lte=last.year) & Q(deadline__year__gte=first.year))
+        .select_related("mechanism", "lead_unit", "handler")
+        .order_by("pk")
+    )
+    return rows.select_for_update(of=("self",)) if lock else rows
+
+
+def _next_feedback_after_move(
+    matter: Matter, old: datetime.date, new: datetime.date
+) -> datetime.date | None:
+    """The next report due once the deadline moves: a due date capped at the old deadline
+    follows the cadence again up to the new one; one past the new deadline is capped."""
+    due = matter.next_feedback_due
+    if due is None:
+        return None
+    if (
+        due == old
+        and new > old
+        and matter.feedback_cadence
+        in (
+            FeedbackCadence.MONTHLY,
+            FeedbackCadence.QUARTERLY,
+        )
+    ):
+        return next_report_due(
+            matter.feedback_cadence,
+            old - datetime.timedelta(days=1),
+            day_of_month=matter.feedback_day,
+            deadline=new,
+        )
+    return min(due, new)
+
+
+def plan_recompute(
+    first: datetime.date, last: datetime.date, *, lock: bool = False
+) -> RecomputePlan:
+    """What the calendar as it stands now gives for every affected matter (reads only).
+
+    Matters with an extension granted (`extension_count > 0`) are skipped: their deadline is
+    the date the extension decision fixed, not the rule's result."""
+    plan = RecomputePlan()
+    with calendar.cached():
+        for matter in affected_matters(first, last, lock=lock):
+            plan.checked += 1
+            if matter.extension_count > 0:
+                plan.extended.append(matter)
+                continue
+            try:
+                new = calendar.add_working_days(matter.start_date, matter.deadline_days or 0)
+            except calendar.CalendarMissing as exc:
+                plan.missing.append((matter, exc))
+                continue
+            warn = compute_warn_from(new, matter.mechanism.config.warn_days_before_deadline)
+            if new == matter.deadline and warn == matter.warn_from:
+                continue
+            plan.changes.append(
+                DeadlineChange(
+                    matter=matter,
+                    old_deadline=matter.deadline,
+                    new_deadline=new,
+                    old_warn_from=matter.warn_from,
+                    new_warn_from=warn,
+                    old_next_feedback_due=matter.next_feedback_due,
+                    new_next_feedback_due=_next_feedback_after_move(matter, matter.deadline, new),
+                )
+            )
+    return plan

@@ -1,5 +1,15 @@
-"""URL patterns (included by matters/urls.py)."""
+"""URL patterns of the ledger and bulk update (included at /matters/ by matters/urls.py)."""
 
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("export/", views.ledger_export, name="ledger_export"),
+    path("filters/save/", views.ledger_filter_save, name="ledger_filter_save"),
+    path("filters/<int:pk>/delete/", views.ledger_filter_delete, name="ledger_filter_delete"),
+    path("bulk/", views.bulk_upload, name="bulk_upload"),
+    path("bulk/download/", views.bulk_download, name="bulk_download"),
+    path("bulk/confirm/", views.bulk_confirm, name="bulk_confirm"),
+]

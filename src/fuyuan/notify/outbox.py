@@ -17,6 +17,13 @@ def recipient_key(user: Any, address: str = "") -> str:
     return f"user:{user.pk}" if user is not None else f"addr:{address}"
 
 
+def email_of(user: Any) -> str:
+    """A user's e-mail is their person's (User has no address of its own). Phone numbers are
+    not copied into the outbox: the SMS channel decrypts them when it sends."""
+    person = getattr(user, "person", None)
+    return getattr(person, "email", "") or getattr(user, "email", "") or ""
+
+
 def notify(
     *,
     ref_kind: str,
@@ -46,7 +53,7 @@ def notify(
                         due_date=due_date,
                         recipient=user,
                         recipient_key=key,
-                        address=getattr(user, "email", "") if channel == Channel.EMAIL else "",
+                        address=email_of(user) if channel == Channel.EMAIL else "",
                         channel=channel,
                         subject=subject,
                         body=body,
