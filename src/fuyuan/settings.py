@@ -251,6 +251,10 @@ if TESTING and not FUYUAN_DATA_KEYS:
     FUYUAN_INDEX_KEY = "0f" * 32
 
 # --- Mail (real delivery channels come with [notify]) ----------------------------------------
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    # `make run` has no mail relay: mail lands as files in var/mail for a look.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fuyuan@localhost")

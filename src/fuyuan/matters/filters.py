@@ -29,13 +29,14 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
     "-updated": ("-updated_at", "-pk"),
 }
 ORDERING_CHOICES = (
+    ("colour", _("Warning colour, worst first")),
     ("deadline", _("Deadline, earliest first")),
     ("-deadline", _("Deadline, latest first")),
-    ("colour", _("Warning colour, worst first")),
     ("unit", _("Lead unit, official order")),
     ("-updated", _("Recently updated")),
 )
-DEFAULT_ORDERING = "deadline"
+# Offices open the ledger to see what is burning: red first, then by deadline.
+DEFAULT_ORDERING = "colour"
 
 
 class LedgerFilterSet(django_filters.FilterSet):
