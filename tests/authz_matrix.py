@@ -341,6 +341,7 @@ def pk_of(builder: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
 
 MATTER_CASES: list[Case] = [
     Case("matters:ledger", NON_ADMIN),
+    Case("matters:cards", NON_ADMIN),
     Case("matters:ledger_export", NON_ADMIN),
     Case(
         "matters:ledger_filter_save",

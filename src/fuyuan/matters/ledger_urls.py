@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.ledger, name="ledger"),
+    path("cards/", views.cards, name="cards"),
     path("export/", views.ledger_export, name="ledger_export"),
     path("filters/save/", views.ledger_filter_save, name="ledger_filter_save"),
     path("filters/<int:pk>/delete/", views.ledger_filter_delete, name="ledger_filter_delete"),

@@ -211,3 +211,41 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
             % {"row": issue.row, "title": issue.title, "message": issue.message},
         )
     return redirect("matters:bulk_upload")
+
+
+@login_required
+@require_GET
+def cards(request: HttpRequest) -> HttpResponse:
+    """Yellow and red cards per unit for a mechanism and a year, with the formal-talk flag."""
+    from fuyuan.org.models import Mechanism
+
+    from .cards import cards_by_unit
+
+    user = _member(request)
+    today = timezone.localdate()
+    mechanisms = list(
+        Mechanism.objects.visible_to(user)
+        .select_related("jurisdiction")
+        .order_by("jurisdiction__path")
+    )
+    chosen = request.GET.get("mechanism", "")
+    mechanism = next((m for m in mechanisms if str(m.pk) == chosen), None)
+    if mechanism is None:
+        from fuyuan.org.queries import home_mechanisms
+
+        mechanism = home_mechanisms(user).first() or (mechanisms[0] if mechanisms else None)
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    rows = cards_by_unit(user, mechanism, year, today) if mechanism else []
+    context = {
+        "mechanisms": mechanisms,
+        "mechanism": mechanism,
+        "year": year,
+        "years": list(range(today.year, today.year - 5, -1)),
+        "rows": rows,
+        "config": mechanism.config if mechanism else None,
+        "talks": sum(1 for r in rows if r.formal_talk),
+    }
+    return render(request, "matters/cards.html", context)
