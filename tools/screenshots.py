@@ -42,6 +42,13 @@ def main() -> None:
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=str(OUT / "mechanism.png"), full_page=True)
         mechanism_url = desk.url
+        desk.goto(f"{BASE}/matters/")
+        desk.screenshot(path=str(OUT / "ledger.png"))
+        desk.click("table tbody tr:nth-child(2) td:nth-child(2) a")
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=str(OUT / "matter.png"), full_page=True)
+        desk.goto(f"{BASE}/matters/cards/")
+        desk.screenshot(path=str(OUT / "cards.png"))
         desk.goto(f"{BASE}/org/directory/")
         desk.screenshot(path=str(OUT / "directory.png"))
         desk.goto(f"{BASE}/org/changes/")

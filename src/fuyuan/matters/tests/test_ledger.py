@@ -159,9 +159,15 @@ def test_sort_by_unit_follows_the_official_order(spread, client_for):
     ]
 
 
-def test_unknown_sort_falls_back_to_deadline(spread, client_for):
-    response = client_for("city_office").get(LEDGER, {"o": "password"})
-    assert response.status_code == 200
+def test_unknown_sort_falls_back_to_the_default_worst_colour_first(spread, client_for):
+    client = client_for("city_office")
+    unknown = client.get(LEDGER, {"o": "password"})
+    assert unknown.status_code == 200
+    default = client.get(LEDGER, {"o": "colour"})
+    pks = lambda r: [m.pk for m in r.context["page"].object_list]  # noqa: E731
+    assert pks(unknown) == pks(default)
+    ranks = [m.colour_rank for m in unknown.context["page"].object_list]
+    assert ranks == sorted(ranks)
 
 
 def test_saved_filter_is_kept_listed_and_deleted_by_its_owner_only(world, client_for):
