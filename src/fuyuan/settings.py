@@ -230,10 +230,11 @@ CONTENT_SECURITY_POLICY = {
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": (
+        "BACKEND": os.environ.get(
+            "FUYUAN_TASKS_BACKEND",
             "django_tasks.backends.immediate.ImmediateBackend"
             if TESTING
-            else "django_tasks_db.DatabaseBackend"
+            else "django_tasks_db.DatabaseBackend",
         )
     }
 }

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from django_tasks import task as _task
 
 from fuyuan.accounts.models import Person, Post, PostKind, Role, RoleAssignment, User
 from fuyuan.org.models import (
@@ -206,3 +207,17 @@ def make_matter(
     if state == "assigned":
         actions.transition(world.users[office], matter, "assign")
     return matter
+
+
+@_task()
+def nap_once(flag_path: str) -> str:
+    """A task for the killed-worker test: the first run leaves a flag and sleeps (so the test
+    can kill its worker mid-task); any later run finds the flag and returns at once."""
+    import pathlib
+    import time
+
+    flag = pathlib.Path(flag_path)
+    if not flag.exists():
+        flag.write_text("started")
+        time.sleep(120)
+    return "done"
