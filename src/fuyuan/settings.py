@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "fuyuan.org",
     "fuyuan.notify",
     "fuyuan.matters",
+    "fuyuan.documents",
+    "fuyuan.meetings",
+    "fuyuan.duallists",
+    "fuyuan.liaison",
+    "fuyuan.reporting",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,11 @@ urlpatterns = [
     path("audit/", include("fuyuan.audit.urls")),
     path("matters/", include("fuyuan.matters.urls")),
     path("notify/", include("fuyuan.notify.urls")),
+    path("documents/", include("fuyuan.documents.urls")),
+    path("meetings/", include("fuyuan.meetings.urls")),
+    path("lists/", include("fuyuan.duallists.urls")),
+    path("liaison/", include("fuyuan.liaison.urls")),
+    path("reporting/", include("fuyuan.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""The annual dual lists: call, proposals, claims and objections, draft, approval."""

@@ -1,0 +1,4 @@
+"""URLs of the duallists app."""
+
+app_name = "duallists"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Daily liaison: letters between departments and courts, replies, escalation."""

@@ -1,0 +1,4 @@
+"""URLs of the liaison app."""
+
+app_name = "liaison"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Meetings of the joint meeting and their minutes, whose decisions become matters."""

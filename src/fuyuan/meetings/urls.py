@@ -1,0 +1,4 @@
+"""URLs of the meetings app."""
+
+app_name = "meetings"
+urlpatterns: list = []

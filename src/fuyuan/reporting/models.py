@@ -1,0 +1,1 @@
+"""Material collection: calls for submissions, approval inside units, compilation."""

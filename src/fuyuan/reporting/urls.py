@@ -1,0 +1,4 @@
+"""URLs of the reporting app."""
+
+app_name = "reporting"
+urlpatterns: list = []
