@@ -9,7 +9,7 @@ PORT ?= 8000
 # pytest workers; CI and `make test` use 2 (the machines have 2 cores).
 WORKERS ?= 2
 
-.PHONY: run serve install assets static test lint typecheck migrations-check messages check-messages bundle bench bench-quick clean
+.PHONY: run serve install assets static test lint typecheck migrations-check messages check-messages bundle bench bench-quick clean deps-pdf
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,10 @@ bundle: install
 
 clean:
 	rm -rf $(VENV) node_modules var/static bundle fuyuan-bundle.tar.gz
+
+# PDF preview of generated documents: LibreOffice Writer (headless) and free CJK fonts.
+# Optional and not part of `make run`; needs root (or sudo) and the distribution's packages.
+deps-pdf:
+	$(if $(shell command -v sudo 2>/dev/null),sudo) apt-get install -y --no-install-recommends \
+		libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei
+	soffice --version

@@ -480,6 +480,15 @@ MATTER_CASES: list[Case] = [
 
 CASES += MATTER_CASES
 
+
+def _mechanism_cases() -> list[Case]:
+    from .authz_matrix_mechanism import MECHANISM_CASES
+
+    return MECHANISM_CASES
+
+
+CASES += _mechanism_cases()
+
 # Django admin: reference data for the system administrator only; everyone else is sent to
 # the admin's sign-in page. Checked for every admin route that takes no arguments.
 ADMIN_EXPECTED = {role: 302 for role in ROLES} | {"system_admin": 200}

@@ -8,3 +8,6 @@ class DocumentsConfig(AppConfig):
     name = "fuyuan.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from . import menus  # noqa: F401

@@ -16,6 +16,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from fuyuan.core.models import BaseModel
+from fuyuan.core.workflow import State, Transition, Workflow
 
 from . import workflow as wf
 
@@ -549,3 +550,170 @@ class SavedFilter(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- special campaigns (专项督促 / 专项整治 / 跟踪问效) ------------------------------------------
+class CampaignKind(models.TextChoices):
+    SPECIAL_SUPERVISION = "special_supervision", _("Special supervision")
+    SPECIAL_RECTIFICATION = "special_rectification", _("Special rectification")
+    EFFECT_TRACKING = "effect_tracking", _("Effect tracking")
+
+
+# Relations a user holds towards a campaign (Campaign.relations).
+CAMPAIGN_OFFICE = "office"
+CAMPAIGN_PLANNED = "planned"
+CAMPAIGN_RUNNING = "running"
+CAMPAIGN_CONCLUDED = "concluded"
+
+CAMPAIGN_WORKFLOW = Workflow(
+    name="campaign",
+    initial=CAMPAIGN_PLANNED,
+    states=(
+        State(CAMPAIGN_PLANNED, _("Planned"), tone="secondary"),
+        State(CAMPAIGN_RUNNING, _("Running"), tone="primary"),
+        State(CAMPAIGN_CONCLUDED, _("Concluded"), final=True, tone="success"),
+    ),
+    transitions=(
+        Transition(
+            "start",
+            _("Start the campaign"),
+            (CAMPAIGN_PLANNED,),
+            CAMPAIGN_RUNNING,
+            frozenset({CAMPAIGN_OFFICE}),
+        ),
+        Transition(
+            "conclude",
+            _("Conclude the campaign"),
+            (CAMPAIGN_RUNNING,),
+            CAMPAIGN_CONCLUDED,
+            frozenset({CAMPAIGN_OFFICE}),
+            required_fields=("conclusion",),
+            tone="success",
+        ),
+    ),
+)
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def visible_to(self, user: Any) -> CampaignQuerySet:
+        """Office staff and leaders: campaigns of the jurisdictions they oversee (their own and
+        those below). Liaison officers and court staff: campaigns holding a matter their unit
+        leads or co-handles."""
+        from fuyuan.accounts.permissions import scope_for
+
+        scope = scope_for(user)
+        q = scope.oversight_q("mechanism__jurisdiction_id", "mechanism__jurisdiction__path")
+        if scope.unit_ids:
+            ids = sorted(scope.unit_ids)
+            entries = CampaignMatter.objects.filter(campaign=OuterRef("pk"))
+            q |= Q(Exists(entries.filter(matter__lead_unit_id__in=ids))) | Q(
+                Exists(entries.filter(matter__co_units__unit_id__in=ids))
+            )
+        return self.filter(q)
+
+
+class Campaign(BaseModel):
+    """A special campaign of a joint meeting's office: special supervision (专项督促), special
+    rectification (专项整治) or effect tracking (跟踪问效). It groups matters for a period,
+    sets their reporting cadence, and ends with a follow-up report and a conclusion."""
+
+    workflow = CAMPAIGN_WORKFLOW
+
+    mechanism = models.ForeignKey(
+        "org.Mechanism",
+        verbose_name=_("mechanism"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=CampaignKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    feedback_cadence = models.CharField(
+        _("reporting cadence"),
+        max_length=12,
+        choices=FeedbackCadence.choices,
+        default=FeedbackCadence.NONE,
+    )
+    feedback_day = models.PositiveSmallIntegerField(
+        _("report before day of month"), null=True, blank=True
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=CAMPAIGN_WORKFLOW.choices(),
+        default=CAMPAIGN_PLANNED,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("special campaign")
+        verbose_name_plural = _("special campaigns")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["mechanism", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def relations(self, scope: Any) -> set[str]:
+        from fuyuan.accounts.models import Role
+
+        found: set[str] = set()
+        if scope.assigned_to(self.mechanism.jurisdiction_id, Role.OFFICE):
+            found.add(CAMPAIGN_OFFICE)
+        return found
+
+    def permits(self, scope: Any, action: str) -> bool:
+        if action == "view":
+            return True  # callers fetch through visible_to(); being here means visible
+        if action == "report":
+            return bool(scope.oversees(self.mechanism.jurisdiction.path))
+        if action == "manage":
+            return CAMPAIGN_OFFICE in self.relations(scope) and self.state != CAMPAIGN_CONCLUDED
+        return False
+
+
+class CampaignMatter(BaseModel):
+    """A matter taken into a special campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="entries"
+    )
+    matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("matter"),
+        on_delete=models.CASCADE,
+        related_name="campaign_entries",
+    )
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("campaign matter")
+        verbose_name_plural = _("campaign matters")
+        ordering = ["campaign", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "matter"], name="matters_campaignmatter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.matter}"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("fuyuan.matters.ledger_urls")),
     path("m/", include("fuyuan.matters.matter_urls")),
     path("calendar/", include("fuyuan.matters.calendar_urls")),
+    path("campaigns/", include("fuyuan.matters.campaign_urls")),
 ]

@@ -37,6 +37,7 @@ class MechanismSettings:
     recommendation_reply_days: int = 60
     appearance_target_percent: int = 70
     hearing_record_auto_confirm_days: int = 5
+    liaison_reply_days: int = 10
     enabled_steps: list[str] = field(default_factory=list)
     second_factors: list[str] = field(default_factory=lambda: ["sms", "totp", "sso"])
 
@@ -58,6 +59,7 @@ LABELS = {
     "recommendation_reply_days": _("Days to reply to a judicial recommendation"),
     "appearance_target_percent": _("Target rate of heads appearing in court (%)"),
     "hearing_record_auto_confirm_days": _("Days after which a hearing record confirms itself"),
+    "liaison_reply_days": _("Working days to reply to a liaison letter"),
     "enabled_steps": _("Optional workflow steps"),
     "second_factors": _("Allowed second factors"),
 }

@@ -8,3 +8,6 @@ class ReportingConfig(AppConfig):
     name = "fuyuan.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from . import menus  # noqa: F401

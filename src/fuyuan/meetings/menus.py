@@ -1,0 +1,15 @@
+"""Menu entries of the meetings app."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from fuyuan.accounts.permissions import scope_for
+from fuyuan.core.menu import MenuEntry, register
+
+
+def _member(user: Any) -> bool:
+    return scope_for(user).is_member
+
+
+register(MenuEntry("meetings.meetings", _("Meetings"), "meetings:meeting_list", 35, _member))
