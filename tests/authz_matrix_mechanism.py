@@ -360,6 +360,7 @@ DOCUMENT_CASES = [
     Case("documents:document_detail", DOC_READ, kwargs=lambda w: {"pk": document(w).pk}),
     Case("documents:document_edit", DOC_OFFICE, kwargs=lambda w: {"pk": document(w).pk}),
     Case("documents:document_download", DOC_READ, kwargs=lambda w: {"pk": document(w).pk}),
+    Case("documents:document_pdf", DOC_READ, kwargs=lambda w: {"pk": document(w).pk}),
     Case(
         "documents:document_transition",
         expect(405),

@@ -8,6 +8,16 @@ from django.test import Client
 from fuyuan.testing import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def default_language():  # type: ignore[no-untyped-def]
+    """Every test starts in the platform's default language, whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

@@ -90,7 +90,11 @@ def record(
         ip=client_ip(request),
     )
     entry.save(force_insert=True)
-    transaction.on_commit(_schedule_seal)
+    connection = transaction.get_connection()
+    # One seal per transaction is enough (it chains every unsealed entry); a bulk load that
+    # records hundreds of entries queues a single task.
+    if not any(item[1] is _schedule_seal for item in connection.run_on_commit):
+        transaction.on_commit(_schedule_seal)
     return entry
 
 

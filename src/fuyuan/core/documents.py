@@ -14,8 +14,12 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -559,3 +563,51 @@ def render_docx(spec: DocumentSpec) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+class PdfConversionError(RuntimeError):
+    """LibreOffice is installed but did not turn the .docx into a PDF."""
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable (`soffice` or `libreoffice`) on PATH, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(data: bytes, timeout: int = 60) -> bytes | None:
+    """Convert a .docx to PDF with LibreOffice headless (`make deps-pdf` installs it with CJK
+    fonts). Returns None when LibreOffice is not installed; raises PdfConversionError when the
+    conversion fails or times out. Each run uses its own temporary profile
+    (-env:UserInstallation) so parallel conversions do not lock each other out."""
+    binary = soffice_path()
+    if binary is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="fuyuan-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "document.docx"
+        source.write_bytes(data)
+        command = [
+            binary,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(source),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfConversionError(
+                f"LibreOffice did not convert the document within {timeout} s"
+            ) from exc
+        target = work / "document.pdf"
+        if result.returncode != 0 or not target.is_file():
+            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
+            raise PdfConversionError(
+                f"LibreOffice could not convert the document (exit {result.returncode}): "
+                f"{detail[:500]}"
+            )
+        return target.read_bytes()

@@ -5,6 +5,7 @@ Reads go through `visible_to(user)` (not visible → 404); writes through docume
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import can, relations_to, scope_for
-from fuyuan.core.documents import render_docx
+from fuyuan.core.documents import PdfConversionError, docx_to_pdf, render_docx
 from fuyuan.core.models import StaleObjectError
 from fuyuan.core.workflow import TransitionError
 
@@ -28,6 +29,7 @@ from .forms import DocumentForm, FilterForm, ReserveForm, TransitionForm, apply_
 from .models import DocumentNumber, OfficialDocument
 
 PER_PAGE = 50
+logger = logging.getLogger(__name__)
 
 
 def may_read(user: Any) -> bool:
@@ -252,6 +254,42 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{_quote(f'{document.title}（{name}）.docx')}"
     )
+    return response
+
+
+@login_required
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same file as the download, converted to PDF by LibreOffice headless and shown
+    inline; 503 when LibreOffice is not installed on the server (`make deps-pdf`)."""
+    user: Any = request.user
+    document = _visible(request, pk)
+    if not can(user, "download", document):
+        raise PermissionDenied("download")
+    if document.state == wf.ISSUED and document.file:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    else:
+        data = render_docx(actions.build_spec(document))
+    try:
+        pdf = docx_to_pdf(data)
+    except PdfConversionError:
+        logger.exception("PDF preview of document %s failed", document.pk)
+        return HttpResponse(
+            _("The PDF preview could not be produced; download the .docx instead."),
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
+    if pdf is None:
+        return HttpResponse(
+            _(
+                "PDF preview needs LibreOffice on the server (make deps-pdf); "
+                "download the .docx instead."
+            ),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(f'{document.title}.pdf')}"
     return response
 
 

@@ -657,7 +657,50 @@ def propose_membership_change(
     )
     change.save()
     record(actor, "org.membership_change.propose", change, after=snapshot(change))
+    _notify_membership(
+        change,
+        "membership_proposed",
+        _jurisdiction_users(change.mechanism.jurisdiction_id, Role.LEADER, Role.OFFICE),
+        _("Membership change awaiting the convener: %(change)s") % {"change": change},
+    )
     return change
+
+
+def _jurisdiction_users(jurisdiction_id: int, *roles: str) -> list[Any]:
+    """Users holding one of `roles` for the jurisdiction today (the convener's side, the
+    office)."""
+    from fuyuan.accounts.models import RoleAssignment
+
+    today = timezone.localdate()
+    return [
+        a.user
+        for a in RoleAssignment.objects.active_on(today)
+        .filter(jurisdiction_id=jurisdiction_id, role__in=roles)
+        .select_related("user")
+    ]
+
+
+def _notify_membership(change: MembershipChange, kind: str, users: list[Any], subject: str) -> None:
+    """Membership proposals and decisions reach the inbox and the channels (issue [mechanism]
+    item 7); queued after commit, idempotent by the outbox key."""
+    from fuyuan.notify.outbox import notify
+
+    recipients = [u for u in users if u is not None]
+    if not recipients:
+        return
+    url = f"/org/changes/{change.pk}/"
+    day = timezone.localdate()
+    transaction.on_commit(
+        lambda: notify(
+            ref_kind="org.membershipchange",
+            ref_id=change.pk,
+            kind=kind,
+            due_date=day,
+            recipients=recipients,
+            subject=subject,
+            url=url,
+        )
+    )
 
 
 def _apply_join(actor: Any, change: MembershipChange, day: datetime.date) -> Seat:
@@ -743,5 +786,12 @@ def decide_membership_change(
         change,
         before=before,
         after=snapshot(change),
+    )
+    _notify_membership(
+        change,
+        f"membership_{transition.name}",
+        [change.proposed_by],
+        _("Membership change %(state)s: %(change)s")
+        % {"state": change.state_obj.label, "change": change},
     )
     return change

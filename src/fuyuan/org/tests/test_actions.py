@@ -501,3 +501,27 @@ def test_stale_decision_is_refused(world):
         actions.decide_membership_change(
             world.users["city_leader"], again, "reject", "no", expected_version=version
         )
+
+
+def test_membership_proposal_and_decision_reach_the_inbox(
+    world, django_capture_on_commit_callbacks
+):
+    from fuyuan.notify.models import InboxMessage
+    from fuyuan.org import actions as org_actions
+    from fuyuan.org.models import MembershipChangeKind
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change = org_actions.propose_membership_change(
+            world.users["hrss_liaison"],
+            world.mechanisms["city"],
+            unit=world.units["hrss"],
+            kind=MembershipChangeKind.LEAVE,
+            reason="职能调整",
+        )
+    assert InboxMessage.objects.filter(user=world.users["city_leader"], ref_id=change.pk).exists()
+    assert InboxMessage.objects.filter(user=world.users["city_office"], ref_id=change.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        org_actions.decide_membership_change(world.users["city_leader"], change, "approve")
+    assert InboxMessage.objects.filter(
+        user=world.users["hrss_liaison"], ref_kind="org.membershipchange", ref_id=change.pk
+    ).exists()
