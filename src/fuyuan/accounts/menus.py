@@ -13,6 +13,7 @@ register(
         "accounts:user_list",
         80,
         lambda u: u.has_role(Role.SYSTEM_ADMIN),
+        group="admin",
     )
 )
 register(
@@ -22,5 +23,6 @@ register(
         "accounts:assignment_list",
         81,
         lambda u: u.has_role(Role.SECURITY_ADMIN),
+        group="admin",
     )
 )

@@ -12,5 +12,6 @@ register(
         "audit:entry_list",
         90,
         lambda u: u.has_role(Role.AUDIT_ADMIN),
+        group="admin",
     )
 )

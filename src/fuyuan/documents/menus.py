@@ -18,9 +18,21 @@ def _office(user: Any) -> bool:
 
 register(
     MenuEntry(
-        "documents.documents", _("Official documents"), "documents:document_list", 62, may_read
+        "documents.documents",
+        _("Official documents"),
+        "documents:document_list",
+        62,
+        may_read,
+        group="documents",
     )
 )
 register(
-    MenuEntry("documents.numbers", _("Document numbers"), "documents:number_list", 63, _office)
+    MenuEntry(
+        "documents.numbers",
+        _("Document numbers"),
+        "documents:number_list",
+        63,
+        _office,
+        group="documents",
+    )
 )

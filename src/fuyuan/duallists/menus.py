@@ -12,4 +12,8 @@ def _member(user: Any) -> bool:
     return scope_for(user).is_member
 
 
-register(MenuEntry("duallists.calls", _("Dual lists"), "duallists:call_list", 37, _member))
+register(
+    MenuEntry(
+        "duallists.calls", _("Dual lists"), "duallists:call_list", 37, _member, group="methods"
+    )
+)

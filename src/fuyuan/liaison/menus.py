@@ -12,5 +12,13 @@ def _member(user: Any) -> bool:
     return scope_for(user).is_member
 
 
-register(MenuEntry("liaison.letters", _("Liaison letters"), "liaison:letter_list", 40, _member))
-register(MenuEntry("liaison.key_issues", _("Key issues"), "liaison:key_issues", 8, _member))
+register(
+    MenuEntry(
+        "liaison.letters", _("Liaison letters"), "liaison:letter_list", 40, _member, group="methods"
+    )
+)
+register(
+    MenuEntry(
+        "liaison.key_issues", _("Key issues"), "liaison:key_issues", 8, _member, group="supervision"
+    )
+)

@@ -24,9 +24,27 @@ def _office(user: Any) -> bool:
     return True
 
 
-register(MenuEntry("matters.ledger", _("Ledger"), "matters:ledger", 5, _member))
-register(MenuEntry("matters.calendar", _("Working-day calendar"), "matters:calendar", 85, _office))
-register(MenuEntry("matters.cards", _("Cards"), "matters:cards", 6, _member))
 register(
-    MenuEntry("matters.campaigns", _("Special campaigns"), "matters:campaign_list", 7, _member)
+    MenuEntry("matters.ledger", _("Ledger"), "matters:ledger", 5, _member, group="supervision")
+)
+register(
+    MenuEntry(
+        "matters.calendar",
+        _("Working-day calendar"),
+        "matters:calendar",
+        85,
+        _office,
+        group="admin",
+    )
+)
+register(MenuEntry("matters.cards", _("Cards"), "matters:cards", 6, _member, group="supervision"))
+register(
+    MenuEntry(
+        "matters.campaigns",
+        _("Special campaigns"),
+        "matters:campaign_list",
+        7,
+        _member,
+        group="supervision",
+    )
 )

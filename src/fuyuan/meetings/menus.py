@@ -12,4 +12,8 @@ def _member(user: Any) -> bool:
     return scope_for(user).is_member
 
 
-register(MenuEntry("meetings.meetings", _("Meetings"), "meetings:meeting_list", 35, _member))
+register(
+    MenuEntry(
+        "meetings.meetings", _("Meetings"), "meetings:meeting_list", 35, _member, group="methods"
+    )
+)

@@ -23,7 +23,24 @@ def _unit_keeper(user: Any) -> bool:
     return scope.is_member or Role.SYSTEM_ADMIN in scope.roles
 
 
-register(MenuEntry("org.mechanisms", _("Joint meeting"), "org:mechanism_list", 10, _reader))
-register(MenuEntry("org.directory", _("Directory"), "org:directory", 15, _member))
-register(MenuEntry("org.units", _("Units"), "org:unit_list", 20, _unit_keeper))
-register(MenuEntry("org.changes", _("Membership changes"), "org:change_list", 30, _member))
+register(
+    MenuEntry(
+        "org.mechanisms",
+        _("Joint meeting"),
+        "org:mechanism_list",
+        10,
+        _reader,
+        group="organisation",
+    )
+)
+register(
+    MenuEntry("org.directory", _("Directory"), "org:directory", 15, _member, group="organisation")
+)
+register(
+    MenuEntry("org.units", _("Units"), "org:unit_list", 20, _unit_keeper, group="organisation")
+)
+register(
+    MenuEntry(
+        "org.changes", _("Membership changes"), "org:change_list", 30, _member, group="organisation"
+    )
+)

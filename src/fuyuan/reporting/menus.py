@@ -14,6 +14,11 @@ def _member(user: Any) -> bool:
 
 register(
     MenuEntry(
-        "reporting.collections", _("Material collection"), "reporting:collection_list", 60, _member
+        "reporting.collections",
+        _("Material collection"),
+        "reporting:collection_list",
+        60,
+        _member,
+        group="methods",
     )
 )
