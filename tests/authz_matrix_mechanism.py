@@ -350,6 +350,12 @@ def number(w: Any) -> Any:
     )
 
 
+def _soffice() -> str | None:
+    from fuyuan.core.documents import soffice_path
+
+    return soffice_path()
+
+
 OFFICE_STAFF = only(["city_office", "a_office"])
 DOC_READ = {**expect(404), "anonymous": 302, "city_office": 200, "city_leader": 200}
 DOC_OFFICE = {**DOC_READ, "city_leader": 403}
@@ -360,7 +366,12 @@ DOCUMENT_CASES = [
     Case("documents:document_detail", DOC_READ, kwargs=lambda w: {"pk": document(w).pk}),
     Case("documents:document_edit", DOC_OFFICE, kwargs=lambda w: {"pk": document(w).pk}),
     Case("documents:document_download", DOC_READ, kwargs=lambda w: {"pk": document(w).pk}),
-    Case("documents:document_pdf", DOC_READ, kwargs=lambda w: {"pk": document(w).pk}),
+    # The preview needs LibreOffice (make deps-pdf); without it readers get a clear 503.
+    Case(
+        "documents:document_pdf",
+        DOC_READ if _soffice() else {**DOC_READ, "city_office": 503, "city_leader": 503},
+        kwargs=lambda w: {"pk": document(w).pk},
+    ),
     Case(
         "documents:document_transition",
         expect(405),
