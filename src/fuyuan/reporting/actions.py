@@ -188,7 +188,7 @@ def transition_collection(actor: Any, collection: Collection, name: str) -> Coll
     if name == "compile":
         raise TransitionError("workflow.not_allowed", _("Use the compile action."))
     collection = (
-        Collection.objects.select_for_update()
+        Collection.objects.select_for_update(of=("self",))
         .select_related("mechanism", "mechanism__jurisdiction")
         .get(pk=collection.pk)
     )
@@ -330,7 +330,7 @@ def transition_submission(
     """Take a step of the submission's graph: submit, approve, send_back, deliver,
     deliver_direct, accept, return. The collection must be open for the writer's steps."""
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related(
             "collection",
             "collection__mechanism",
@@ -498,7 +498,7 @@ def compile_collection(actor: Any, collection: Collection) -> Collection:
     """Compile the accepted submissions into one .docx in the units' official order (then
     counties in jurisdiction order); compiling again replaces the file."""
     collection = (
-        Collection.objects.select_for_update()
+        Collection.objects.select_for_update(of=("self",))
         .select_related("mechanism", "mechanism__jurisdiction")
         .get(pk=collection.pk)
     )
