@@ -314,11 +314,7 @@ def campaign_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def campaign_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     _user, campaign, rows, totals = _report(request, pk)
-    try:
-        content = campaigns.report_document(campaign, rows, totals, timezone.localdate())
-    except NotImplementedError:
-        messages.error(request, _("Official documents cannot be generated yet."))
-        return redirect("matters:campaign_report", campaign.pk)
+    content = campaigns.report_document(campaign, rows, totals, timezone.localdate())
     response = HttpResponse(content, content_type=DOCX)
     name = _filename(campaign, "docx")
     ascii_name = name.encode("ascii", "ignore").decode() or "report.docx"

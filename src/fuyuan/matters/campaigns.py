@@ -450,8 +450,7 @@ def report_workbook(campaign: Campaign, rows: list[Matter], totals: Totals) -> b
 def report_document(
     campaign: Campaign, rows: list[Matter], totals: Totals, today: datetime.date
 ) -> bytes:
-    """The follow-up report as an official .docx (GB/T 9704 layout by core.documents).
-    Raises NotImplementedError while the renderer is not there."""
+    """The follow-up report as an official .docx (GB/T 9704 layout by core.documents)."""
     from fuyuan.core.documents import DocumentSpec, Heading, Paragraph, Table, render_docx
 
     office = campaign.mechanism.office_unit.name

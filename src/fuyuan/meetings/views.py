@@ -409,14 +409,7 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_object_or_404(queries.visible_minutes(user), pk=pk)
     if not can(user, "download", minutes):
         raise PermissionDenied("download")
-    try:
-        content = render_docx(minutes_spec(minutes))
-    except NotImplementedError:
-        return HttpResponse(
-            _("The official-document layout is not available yet. Try again later."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
+    content = render_docx(minutes_spec(minutes))
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

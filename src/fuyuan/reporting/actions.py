@@ -4,7 +4,6 @@ notifications to the people who must act next."""
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -467,30 +466,8 @@ def compiled_spec(collection: Collection, today: datetime.date | None = None) ->
     )
 
 
-def _render_plain(spec: DocumentSpec) -> bytes:
-    """A plain .docx when core's official layout is not available (python-docx directly)."""
-    from docx import Document
-
-    document = Document()
-    document.add_heading(spec.title, level=0)
-    for block in spec.blocks:
-        if isinstance(block, Heading):
-            document.add_heading(block.text, level=block.level)
-        elif isinstance(block, Paragraph):
-            document.add_paragraph(block.text)
-    if spec.signature:
-        document.add_paragraph(spec.signature)
-    document.add_paragraph(format_date(spec.date))
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def render(spec: DocumentSpec) -> bytes:
-    try:
-        return render_docx(spec)
-    except NotImplementedError:
-        return _render_plain(spec)
+    return render_docx(spec)
 
 
 @transaction.atomic
