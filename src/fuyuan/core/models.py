@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -64,6 +65,28 @@ class BaseModel(models.Model):
         if updated != 1:
             raise StaleObjectError(self)
         self.version = expected_version + 1
+
+
+class StoredFile(BaseModel):
+    """An uploaded file kept with a record: its stored name, content type (judged by the
+    content, not the extension), size and uploader. Subclasses declare `file` with their own
+    upload folder and the record they belong to."""
+
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CalendarDayKind(models.TextChoices):

@@ -19,7 +19,7 @@ from fuyuan.audit.record import record, snapshot
 from fuyuan.core import calendar
 from fuyuan.core.workflow import Transition, TransitionError
 from fuyuan.matters import actions as matter_actions
-from fuyuan.matters.actions import MAX_ATTACHMENT_BYTES, sniff
+from fuyuan.matters.actions import check_upload
 from fuyuan.org.models import Mechanism, Unit
 
 from . import workflow as wf
@@ -128,18 +128,7 @@ def _notify(letter: LiaisonLetter, kind: str, recipients: list[Any], subject: st
 
 # --- writing ----------------------------------------------------------------------------------
 def _check_file(uploaded_file: Any) -> tuple[str, str, bytes]:
-    if uploaded_file.size > MAX_ATTACHMENT_BYTES:
-        raise _error(
-            "file",
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
-            "attachment.size",
-        )
-    uploaded_file.seek(0)
-    content = uploaded_file.read()
-    uploaded_file.seek(0)
-    content_type, name = sniff(uploaded_file.name or "file", content)
-    return content_type, name, content
+    return check_upload(uploaded_file, "file")
 
 
 def _store_file(

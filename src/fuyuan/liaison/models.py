@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fuyuan.core.models import BaseModel
+from fuyuan.core.models import BaseModel, StoredFile
 
 from . import workflow as wf
 
@@ -195,7 +195,7 @@ class LetterReply(BaseModel):
         return f"{self.letter} · {self.created_at:%Y-%m-%d}"
 
 
-class LetterAttachment(BaseModel):
+class LetterAttachment(StoredFile):
     """A file sent with a liaison letter or one of its replies; type checked by content."""
 
     letter = models.ForeignKey(
@@ -213,20 +213,8 @@ class LetterAttachment(BaseModel):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to="liaison/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["letter", "pk"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -912,7 +912,7 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def sniff(name: str, content: bytes) -> tuple[str, str]:
+def sniff(name: str, content: bytes, field: str = "file") -> tuple[str, str]:
     """(content type, file name) for an upload, judged by its bytes; the name's extension is
     corrected when the content says otherwise. Raises ValidationError "attachment.type"."""
     import filetype
@@ -934,13 +934,31 @@ def sniff(name: str, content: bytes) -> tuple[str, str]:
                 continue
             return "text/plain", name
     raise _error(
-        "file",
+        field,
         _(
             "This kind of file cannot be attached. Attach PDF, Word, Excel, OFD, JPEG, PNG "
             "or plain text files."
         ),
         "attachment.type",
     )
+
+
+def check_upload(uploaded: Any, field: str = "file") -> tuple[str, str, bytes]:
+    """(content type, corrected name, bytes) of an upload: size limit, then type judged by
+    the content. The one check every app's attachments go through (matters, liaison,
+    reporting); errors are keyed to `field` with codes "attachment.size" / "attachment.type"."""
+    if uploaded.size > MAX_ATTACHMENT_BYTES:
+        raise _error(
+            field,
+            _("The file is larger than %(limit)d MB.")
+            % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            "attachment.size",
+        )
+    uploaded.seek(0)
+    content = uploaded.read()
+    uploaded.seek(0)
+    content_type, name = sniff(uploaded.name or "file", content, field)
+    return content_type, name, content
 
 
 def may_attach(actor: Any, matter: Matter) -> bool:
@@ -957,24 +975,13 @@ def add_attachment(
         raise PermissionDenied("attach")
     if feedback is not None and (feedback.matter_id != matter.pk or feedback.author_id != actor.pk):
         raise PermissionDenied("attach")
-    size = uploaded_file.size
-    if size > MAX_ATTACHMENT_BYTES:
-        raise _error(
-            "file",
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
-            "attachment.size",
-        )
-    uploaded_file.seek(0)
-    content = uploaded_file.read()
-    uploaded_file.seek(0)
-    content_type, name = sniff(uploaded_file.name or "file", content)
+    content_type, name, _content = check_upload(uploaded_file)
     attachment = Attachment(
         matter=matter,
         feedback=feedback,
         name=name[:200],
         content_type=content_type,
-        size=size,
+        size=uploaded_file.size,
         uploaded_by=actor,
     )
     attachment.file.save(name, uploaded_file, save=False)
@@ -982,9 +989,7 @@ def add_attachment(
     add_timeline(
         matter, actor, "attachment", text=attachment.name, detail={"attachment": attachment.pk}
     )
-    after = snapshot(attachment) or {}
-    after["file"] = attachment.file.name  # snapshot() leaves a FieldFile, which is not JSON
-    record(actor, "matters.attachment.add", attachment, after=after)
+    record(actor, "matters.attachment.add", attachment, after=snapshot(attachment))
     return attachment
 
 
@@ -1072,6 +1077,7 @@ __all__ = [
     "TransitionError",
     "add_attachment",
     "add_timeline",
+    "check_upload",
     "co_unit_report",
     "create_matter",
     "decide_extension",

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from fuyuan.core.models import BaseModel
+from fuyuan.core.models import BaseModel, StoredFile
 from fuyuan.core.workflow import State, Transition, Workflow
 
 from . import workflow as wf
@@ -389,7 +389,7 @@ class Feedback(BaseModel):
         )
 
 
-class Attachment(BaseModel):
+class Attachment(StoredFile):
     """A file attached to a matter or one of its reports; type checked by content."""
 
     matter = models.ForeignKey(
@@ -404,23 +404,11 @@ class Attachment(BaseModel):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to="matters/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["matter", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ExtensionRequest(BaseModel):

@@ -19,7 +19,7 @@ from fuyuan.accounts.permissions import relations_to, require, scope_for
 from fuyuan.audit.record import record, snapshot
 from fuyuan.core.documents import DocumentSpec, Heading, Paragraph, format_date, render_docx
 from fuyuan.core.workflow import TransitionError
-from fuyuan.matters.actions import sniff
+from fuyuan.matters.actions import check_upload
 from fuyuan.notify.outbox import notify
 
 from . import queries
@@ -28,7 +28,6 @@ from .models import Collection, CollectionKind, CollectionTarget, Submission, Su
 
 REF_COLLECTION = "reporting.collection"
 REF_SUBMISSION = "reporting.submission"
-MAX_FILE_BYTES = 20 * 1024 * 1024
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -44,20 +43,7 @@ def _snap(obj: Any) -> dict[str, Any]:
 
 def _check_file(uploaded: Any, field: str) -> tuple[str, str, bytes]:
     """(content type, corrected name, bytes) of an upload judged by its content."""
-    if uploaded.size > MAX_FILE_BYTES:
-        raise _error(
-            field,
-            _("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)},
-            "attachment.size",
-        )
-    uploaded.seek(0)
-    content = uploaded.read()
-    uploaded.seek(0)
-    try:
-        content_type, name = sniff(uploaded.name or "file", content)
-    except ValidationError as exc:
-        raise _error(field, " ".join(exc.messages), "attachment.type") from exc
-    return content_type, name, content
+    return check_upload(uploaded, field)
 
 
 def ordinal(n: int) -> str:
