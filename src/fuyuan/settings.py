@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fuyuan.duallists",
     "fuyuan.liaison",
     "fuyuan.reporting",
+    "fuyuan.litigation",
     "fuyuan.demo",
 ]
 

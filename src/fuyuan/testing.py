@@ -93,8 +93,8 @@ class World:
 
 def build_world() -> World:
     """驻马店-like: the city, 西平县 (a) and 上蔡县 (b); city and county offices, two city
-    departments (人社局, 住建局), the intermediate court, a county department, and one
-    reorganised body (银保监分局 → 金融监管分局)."""
+    departments (人社局, 住建局), the intermediate court, 上蔡县's basic court, a county
+    department, and one reorganised body (银保监分局 → 金融监管分局)."""
     province = make_jurisdiction("河南省", "410000", JurisdictionLevel.PROVINCE)
     city = make_jurisdiction("驻马店市", "411700", JurisdictionLevel.CITY, province)
     county_a = make_jurisdiction("西平县", "411721", JurisdictionLevel.COUNTY, city)
@@ -126,6 +126,8 @@ def build_world() -> World:
     u["a_hrss"] = make_unit("西平县人力资源和社会保障局", county_a, UnitKind.DEPARTMENT, 6)
     u["b_gov"] = make_unit("上蔡县人民政府", county_b, UnitKind.GOVERNMENT, 1)
     u["b_office"] = make_unit("上蔡县司法局", county_b, UnitKind.DEPARTMENT, 5)
+    # A basic court: administrative cases of county a's bodies are heard here (相对集中管辖).
+    u["b_court"] = make_unit("上蔡县人民法院", county_b, UnitKind.COURT, 40, court_code="豫1722")
     for key, jur, gov, office in (
         ("city", city, "city_gov", "city_office"),
         ("a", county_a, "a_gov", "a_office"),
@@ -171,6 +173,8 @@ def build_world() -> World:
     us["housing_liaison"] = make_user("housing_liaison", Role.LIAISON, unit=u["housing"])
     us["regulator_liaison"] = make_user("regulator_liaison", Role.LIAISON, unit=u["new_regulator"])
     us["court_staff"] = make_user("court_staff", Role.COURT, unit=u["court"])
+    us["b_court_staff"] = make_user("b_court_staff", Role.COURT, unit=u["b_court"])
+    us["a_hrss_liaison"] = make_user("a_hrss_liaison", Role.LIAISON, unit=u["a_hrss"])
     us["system_admin"] = make_user("system_admin", Role.SYSTEM_ADMIN)
     us["security_admin"] = make_user("security_admin", Role.SECURITY_ADMIN)
     us["audit_admin"] = make_user("audit_admin", Role.AUDIT_ADMIN)

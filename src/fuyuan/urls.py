@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", include("fuyuan.meetings.urls")),
     path("lists/", include("fuyuan.duallists.urls")),
     path("liaison/", include("fuyuan.liaison.urls")),
+    path("litigation/", include("fuyuan.litigation.urls")),
     path("reporting/", include("fuyuan.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -88,6 +88,7 @@ def _standard_groups() -> None:
     for key, label, order in (
         ("supervision", _("Supervision"), 10),
         ("methods", _("Working methods"), 20),
+        ("court", _("Court business"), 25),
         ("documents", _("Documents"), 30),
         ("organisation", _("Organisation"), 40),
         ("admin", _("Administration"), 90),

@@ -33,7 +33,13 @@ from .models import (
     UnitKind,
 )
 from .queries import liaison_post_of
-from .settings_schema import OPTIONAL_STEPS, SECOND_FACTORS, MechanismSettings
+from .settings_schema import (
+    ADMIN_CASE_OUTCOMES,
+    LOSS_DENOMINATORS,
+    OPTIONAL_STEPS,
+    SECOND_FACTORS,
+    MechanismSettings,
+)
 from .workflow import MEMBERSHIP_CHANGE
 
 # The fields of a unit a form or the admin may set (credit_code_override comes with its rule).
@@ -75,6 +81,21 @@ SETTINGS_INT_FIELDS = (
     "recommendation_reply_days",
     "appearance_target_percent",
     "hearing_record_auto_confirm_days",
+    "liaison_reply_days",
+    "hearing_reminder_days",
+    "loss_risk_min_cases",
+    "loss_risk_red_percent",
+    "loss_risk_orange_percent",
+    "loss_risk_yellow_percent",
+    "new_cases_red",
+    "new_cases_orange",
+    "new_cases_yellow",
+)
+PERCENT_FIELDS = (
+    "appearance_target_percent",
+    "loss_risk_red_percent",
+    "loss_risk_orange_percent",
+    "loss_risk_yellow_percent",
 )
 
 
@@ -466,8 +487,18 @@ def _check_settings(values: Mapping[str, Any]) -> dict[str, Any]:
         if number < 0:
             _add(errors, name, _("Enter a whole number, 0 or more."), "invalid")
         clean[name] = number
-    if "appearance_target_percent" in clean and clean["appearance_target_percent"] > 100:
-        _add(errors, "appearance_target_percent", _("A rate is at most 100."), "max_value")
+    for name in PERCENT_FIELDS:
+        if name in clean and clean[name] > 100:
+            _add(errors, name, _("A rate is at most 100."), "max_value")
+    if "loss_outcomes" in values:
+        outcomes = list(values["loss_outcomes"] or [])
+        if set(outcomes) - set(ADMIN_CASE_OUTCOMES):
+            _add(errors, "loss_outcomes", _("Unknown case outcome."), "invalid_choice")
+        clean["loss_outcomes"] = [o for o in ADMIN_CASE_OUTCOMES if o in outcomes]
+    if "loss_denominator" in values:
+        if values["loss_denominator"] not in LOSS_DENOMINATORS:
+            _add(errors, "loss_denominator", _("Choose a denominator."), "invalid_choice")
+        clean["loss_denominator"] = values["loss_denominator"]
     if "enabled_steps" in values:
         steps = list(values["enabled_steps"] or [])
         if set(steps) - set(OPTIONAL_STEPS):

@@ -20,9 +20,16 @@ from .models import (
     Unit,
     UnitKind,
 )
-from .settings_schema import LABELS, OPTIONAL_STEPS, SECOND_FACTORS
+from .settings_schema import (
+    ADMIN_CASE_OUTCOMES,
+    LABELS,
+    LOSS_DENOMINATORS,
+    OPTIONAL_STEPS,
+    SECOND_FACTORS,
+)
 from .workflow import MEMBERSHIP_CHANGE
 
+SETTINGS_CHOICE_FIELDS = ("enabled_steps", "second_factors", "loss_outcomes", "loss_denominator")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -315,16 +322,25 @@ class MechanismSettingsForm(VersionedForm):
         choices=list(SECOND_FACTORS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    loss_outcomes = forms.MultipleChoiceField(
+        label=LABELS["loss_outcomes"],
+        choices=list(ADMIN_CASE_OUTCOMES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    loss_denominator = forms.ChoiceField(
+        label=LABELS["loss_denominator"], choices=list(LOSS_DENOMINATORS.items())
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in SETTINGS_INT_FIELDS:
             self.fields[name] = forms.IntegerField(label=LABELS[name], min_value=0)
-        self.order_fields([*SETTINGS_INT_FIELDS, "enabled_steps", "second_factors", "version"])
+        self.order_fields([*SETTINGS_INT_FIELDS, *SETTINGS_CHOICE_FIELDS, "version"])
 
     @property
     def settings_values(self) -> dict[str, Any]:
-        keys = (*SETTINGS_INT_FIELDS, "enabled_steps", "second_factors")
+        keys = (*SETTINGS_INT_FIELDS, *SETTINGS_CHOICE_FIELDS)
         return {k: self.cleaned_data[k] for k in keys if k in self.cleaned_data}
 
 

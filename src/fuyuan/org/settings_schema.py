@@ -24,6 +24,39 @@ SECOND_FACTORS = {
 }
 
 
+# Outcomes of an administrative case (for the defendant body). Kept here, not in the
+# litigation app, because a mechanism's settings choose which of them count as a loss.
+ADMIN_CASE_OUTCOMES = {
+    "dismissed": _("Claims dismissed or suit rejected (驳回)"),
+    "upheld": _("Decision upheld on appeal (维持)"),
+    "revoked": _("Act revoked (撤销)"),
+    "confirmed_unlawful": _("Act confirmed unlawful (确认违法)"),
+    "confirmed_invalid": _("Act confirmed invalid (确认无效)"),
+    "ordered_to_perform": _("Ordered to perform a duty (责令履行)"),
+    "modified": _("Act modified (变更)"),
+    "compensation": _("Compensation or indemnity ordered (赔偿/补偿)"),
+    "mediated": _("Mediated (调解)"),
+    "withdrawn": _("Withdrawn (撤诉)"),
+    "transferred": _("Transferred or terminated (移送/终结)"),
+    "other": _("Other"),
+}
+# Outcomes of an administrative case that count as the body losing (败诉), by default.
+DEFAULT_LOSS_OUTCOMES = (
+    "revoked",
+    "confirmed_unlawful",
+    "confirmed_invalid",
+    "ordered_to_perform",
+    "modified",
+    "compensation",
+)
+# Denominator of the loss rate: every concluded case, or only cases decided by judgment
+# (mediated and withdrawn cases left out).
+LOSS_DENOMINATORS = {
+    "concluded": _("Cases concluded (first instance)"),
+    "judgments": _("Cases decided by judgment or ruling (first instance)"),
+}
+
+
 @dataclass
 class MechanismSettings:
     """Defaults follow common practice; each city sets its own."""
@@ -38,6 +71,18 @@ class MechanismSettings:
     appearance_target_percent: int = 70
     hearing_record_auto_confirm_days: int = 5
     liaison_reply_days: int = 10
+    # Administrative litigation (DOMAIN.md §4): definitions differ between places, so they are
+    # settings shown beside each figure.
+    hearing_reminder_days: int = 3
+    loss_outcomes: list[str] = field(default_factory=lambda: list(DEFAULT_LOSS_OUTCOMES))
+    loss_denominator: str = "concluded"
+    loss_risk_min_cases: int = 3
+    loss_risk_red_percent: int = 40
+    loss_risk_orange_percent: int = 30
+    loss_risk_yellow_percent: int = 20
+    new_cases_red: int = 30
+    new_cases_orange: int = 20
+    new_cases_yellow: int = 10
     enabled_steps: list[str] = field(default_factory=list)
     second_factors: list[str] = field(default_factory=lambda: ["sms", "totp", "sso"])
 
@@ -60,6 +105,16 @@ LABELS = {
     "appearance_target_percent": _("Target rate of heads appearing in court (%)"),
     "hearing_record_auto_confirm_days": _("Days after which a hearing record confirms itself"),
     "liaison_reply_days": _("Working days to reply to a liaison letter"),
+    "hearing_reminder_days": _("Days before a hearing when the body's head is reminded"),
+    "loss_outcomes": _("Outcomes counted as a loss"),
+    "loss_denominator": _("Denominator of the loss rate"),
+    "loss_risk_min_cases": _("Concluded cases needed before a loss rate warns"),
+    "loss_risk_red_percent": _("Loss rate for a red warning (%)"),
+    "loss_risk_orange_percent": _("Loss rate for an orange warning (%)"),
+    "loss_risk_yellow_percent": _("Loss rate for a yellow warning (%)"),
+    "new_cases_red": _("New cases in a year for a red warning"),
+    "new_cases_orange": _("New cases in a year for an orange warning"),
+    "new_cases_yellow": _("New cases in a year for a yellow warning"),
     "enabled_steps": _("Optional workflow steps"),
     "second_factors": _("Allowed second factors"),
 }

@@ -1,0 +1,1 @@
+"""Daily jobs of the litigation app (registered with the scheduler on import)."""
