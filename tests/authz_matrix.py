@@ -489,6 +489,26 @@ def _mechanism_cases() -> list[Case]:
 
 CASES += _mechanism_cases()
 
+
+def _litigation_cases() -> list[Case]:
+    """Rows of the litigation app, one module per area (each area's author owns its file)."""
+    from .authz_matrix_lit_cases import LIT_CASE_CASES
+    from .authz_matrix_lit_disputes import LIT_DISPUTE_CASES
+    from .authz_matrix_lit_figures import LIT_FIGURE_CASES
+    from .authz_matrix_lit_imports import LIT_IMPORT_CASES
+    from .authz_matrix_lit_recommendations import LIT_RECOMMENDATION_CASES
+
+    return [
+        *LIT_CASE_CASES,
+        *LIT_IMPORT_CASES,
+        *LIT_RECOMMENDATION_CASES,
+        *LIT_DISPUTE_CASES,
+        *LIT_FIGURE_CASES,
+    ]
+
+
+CASES += _litigation_cases()
+
 # Django admin: reference data for the system administrator only; everyone else is sent to
 # the admin's sign-in page. Checked for every admin route that takes no arguments.
 ADMIN_EXPECTED = {role: 302 for role in ROLES} | {"system_admin": 200}

@@ -111,9 +111,11 @@ def _register(
     shared_upward: bool = True,
     milestones: list[dict[str, Any]] | None = None,
     from_above: bool = False,
+    authorised_by_source: bool = False,
     **fields: Any,
 ) -> Matter:
-    _office_may_create(actor, mechanism, from_above=from_above)
+    if not authorised_by_source:
+        _office_may_create(actor, mechanism, from_above=from_above)
     if lead_unit.jurisdiction_id != mechanism.jurisdiction_id:
         raise ValidationError(
             {
@@ -203,6 +205,43 @@ def create_matter(
     )
 
 
+@transaction.atomic
+def open_for_source(
+    actor: Any,
+    *,
+    mechanism: Any,
+    source_kind: str,
+    source_ref: str,
+    title: str,
+    lead_unit: Any,
+    start_date: datetime.date,
+    deadline: datetime.date,
+    **fields: Any,
+) -> Matter:
+    """Register a business record's matter and assign it to the lead unit at once. For
+    records whose own permission check stands in for the office's: the caller (a business
+    app's action) has already decided that `actor` may create the record — e.g. a court
+    recording the delivery of a judicial recommendation opens a rectification matter per item,
+    or the daily loss-risk job opens one for a flagged body. The matter is the office's to
+    supervise from then on, exactly like one the office registered; the audit trail names the
+    actor."""
+    if not source_kind or not source_ref:
+        raise ValueError("open_for_source needs a registered source kind and reference")
+    matter = _register(
+        actor,
+        mechanism=mechanism,
+        title=title,
+        lead_unit=lead_unit,
+        start_date=start_date,
+        deadline=deadline,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        authorised_by_source=True,
+        **fields,
+    )
+    return transition(actor, matter, "assign", as_roles={wf.OFFICE})
+
+
 def _error(field: str | None, message: str, code: str) -> ValidationError:
     error = ValidationError(message, code=code)
     return ValidationError({field: [error]}) if field else error
@@ -221,16 +260,19 @@ def transition(
     comment: str = "",
     values: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    as_roles: set[str] | None = None,
 ) -> Matter:
     """Take a transition of the matter workflow. The graph decides who may, and whether a
     comment or fields are needed (raises TransitionError); see `_TRANSITION_EFFECTS` for what
-    each transition writes besides the state (an effect may return detail for the timeline)."""
+    each transition writes besides the state (an effect may return detail for the timeline).
+    `as_roles` is for `open_for_source` only: the roles the graph is asked with instead of the
+    actor's own relations to the matter."""
     with transaction.atomic():
         values = dict(values or {})
         step = wf.MATTER_WORKFLOW.check(
             name,
             matter.state,
-            relations_to(actor, matter),
+            as_roles if as_roles is not None else relations_to(actor, matter),
             comment=comment,
             values=values,
             enabled_steps=matter.enabled_steps(),

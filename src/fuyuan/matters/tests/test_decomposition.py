@@ -62,7 +62,7 @@ def test_split_to_two_counties_and_a_county_unit_rolls_progress_up(world, client
     assert a_part.jurisdiction == world.county_a and a_part.shared_upward
     assert grandchild.parent == a_part and not grandchild.shared_upward
 
-    a_hrss = make_user("a_hrss_liaison", Role.LIAISON, unit=world.units["a_hrss"])
+    a_hrss = world.users["a_hrss_liaison"]
     b_liaison = make_user("b_liaison", Role.LIAISON, unit=world.units["b_office"])
     # The county unit finishes its sub-matter: county a is 100%, county b still 0%.
     actions.transition(a_hrss, grandchild, "sign")
