@@ -6,7 +6,8 @@ margin 37 mm, left (binding) 28 mm, text block 156 × 225 mm, body 3号 (16 pt) 
 with 〔〕 and a red rule, title 2号 (22 pt) 小标宋 centred, headings 一、(黑体) （一）(楷体_GB2312)
 1. and （1）(仿宋), date in arabic numerals without leading zeros on the right, page numbers
 4号 "— N —" right on odd pages and left on even pages; minutes (纪要) with a red title and the
-出席/请假/列席 blocks after the body.
+出席/请假/列席 blocks after the body. Figures (charts) are `Image` blocks: a PNG centred in the
+text block with its caption under it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from .identifiers import IdentifierError
 
@@ -66,7 +67,18 @@ class AttendanceBlock:
     entries: tuple[str, ...]
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture (a chart) centred in the text block, `width_cm` wide (at most the text
+    block's 15.6 cm; the height follows the picture's proportions), with its caption centred
+    under it (e.g. "图1 2025年各月新收一审行政案件数")."""
+
+    data: bytes  # PNG (or another format python-docx reads: JPEG, GIF, BMP, TIFF)
+    width_cm: float = 15.0
+    caption: str = ""
+
+
+Block = Heading | Paragraph | Table | Image
 
 
 @dataclass(frozen=True)
@@ -478,6 +490,36 @@ def _table(doc: Any, block: Table) -> None:
         table.columns[column].width = width
 
 
+def _image(doc: Any, block: Image) -> None:
+    """The picture in its own paragraph: single line spacing (an exact 28.95 pt line would crop
+    it to one line's height) and no grid snapping; the caption in 小4号 仿宋 under it."""
+    width_cm = min(max(block.width_cm, 1.0), TEXT_WIDTH_MM / 10)
+    paragraph = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.keep_with_next = bool(block.caption)
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    p_pr = paragraph._element.get_or_add_pPr()
+    # CT_PPr's sequence: snapToGrid comes before spacing, ind and jc.
+    anchor = next(
+        (
+            p_pr.find(qn(tag))
+            for tag in ("w:spacing", "w:ind", "w:jc")
+            if p_pr.find(qn(tag)) is not None
+        ),
+        None,
+    )
+    if anchor is not None:
+        anchor.addprevious(snap)
+    else:
+        p_pr.append(snap)
+    paragraph.add_run().add_picture(io.BytesIO(block.data), width=Cm(width_cm))
+    if block.caption:
+        caption = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+        _run(caption, block.caption, BODY_FONT, TABLE_SIZE)
+
+
 def _signature(doc: Any, spec: DocumentSpec) -> None:
     """落款 without a seal: the body's name right-aligned two characters in, the date under it
     four characters in (GB/T 9704 §7.3.5.2)."""
@@ -552,6 +594,8 @@ def render_docx(spec: DocumentSpec) -> bytes:
             _table(doc, block)
             # Word needs a paragraph after a table; it also separates two tables.
             _paragraph(doc)
+        elif isinstance(block, Image):
+            _image(doc, block)
     if spec.is_minutes:
         _attendance(doc, spec)
     else:

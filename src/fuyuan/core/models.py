@@ -149,3 +149,159 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.object_id}"
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed, waiting for confirmation")
+    DUPLICATE_FILE = "duplicate_file", _("File already imported")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class IssueLevel(models.TextChoices):
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("To confirm")
+    DUPLICATE = "duplicate", _("Repeated row")
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def visible_to(self, user: Any) -> ImportBatchQuerySet:
+        """The uploader, and whoever may import to the batch's feed."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        from .importing import feeds  # the registry imports these models
+
+        names = [feed.name for feed in feeds() if feed.may_import(user)]
+        return self.filter(models.Q(uploaded_by=user) | models.Q(feed__in=names))
+
+
+class ImportBatch(BaseModel):
+    """One file given to an importer feed (core.importing): stored with its sha256, checked
+    row by row in a preview, then imported on confirmation — once per file and feed."""
+
+    feed = models.CharField(_("import"), max_length=80, db_index=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255, blank=True)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    # Given by a system client pushing rows: the same id twice returns the first batch.
+    batch_id = models.CharField(_("batch id"), max_length=100, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ImportState.choices,
+        default=ImportState.PREVIEWED,
+        db_index=True,
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("same file as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    ok_rows = models.PositiveIntegerField(_("good rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    held_rows = models.PositiveIntegerField(_("rows to confirm"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("repeated rows"), default=0)
+    created_rows = models.PositiveIntegerField(_("records created"), default=0)
+    updated_rows = models.PositiveIntegerField(_("records updated"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("records unchanged"), default=0)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_held = models.BooleanField(_("rows to confirm accepted"), default=False)
+    held_reason = models.TextField(_("reason for accepting rows to confirm"), blank=True)
+    # The file's headers and the column each was read as ("" = ignored), for the preview.
+    header_map = models.JSONField(_("columns recognised"), default=dict, blank=True)
+    failure = models.TextField(_("why the import failed"), blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feed", "sha256"],
+                condition=models.Q(state="imported"),
+                name="core_import_batch_imported_once",
+            ),
+            models.UniqueConstraint(
+                fields=["feed", "batch_id"],
+                condition=~models.Q(batch_id=""),
+                name="core_import_batch_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feed} · {self.name}"
+
+    # --- permission hooks (accounts.permissions.can) -----------------------------------------
+    def permits(self, scope: Any, action: str) -> bool:
+        if action == "view":
+            return True  # callers fetch through visible_to(); being here means visible
+        if action == "confirm":
+            if self.state not in (ImportState.PREVIEWED, ImportState.FAILED):
+                return False
+            from django.contrib.auth import get_user_model
+
+            from .importing import get
+
+            user = get_user_model()._default_manager.filter(pk=scope.user_id).first()
+            try:
+                feed = get(self.feed)
+            except KeyError:
+                return False
+            return user is not None and feed.may_import(user)
+        return False
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.state in (ImportState.PREVIEWED, ImportState.FAILED)
+
+    @property
+    def good_rows(self) -> int:
+        """Rows that a confirmation stores (without the rows held to confirm)."""
+        return self.ok_rows
+
+
+class ImportIssue(models.Model):
+    """A row of an import batch that is refused (error), held for confirmation (warning),
+    or repeats an earlier row's key (duplicate), with the row's cells as read."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="issues"
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    row_key = models.CharField(_("row key"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=IssueLevel.choices)
+    column = models.CharField(_("column"), max_length=60, blank=True)
+    code = models.CharField(_("code"), max_length=60)
+    message = models.TextField(_("message"))
+    raw = models.JSONField(_("cells"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import issue")
+        verbose_name_plural = _("import issues")
+        ordering = ["batch", "row_number", "pk"]
+        indexes = [models.Index(fields=["batch", "level", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} #{self.row_number} {self.code}"

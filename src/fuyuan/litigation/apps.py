@@ -1,5 +1,7 @@
 """Administrative litigation, heads in court, recommendations, dispute resolution."""
 
+from collections.abc import Callable
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,13 +14,24 @@ class LitigationConfig(AppConfig):
     def ready(self) -> None:
         from fuyuan.matters import sources
 
-        from . import jobs, menus  # noqa: F401  (menu entries, daily jobs)
+        from . import importers, jobs, menus  # noqa: F401  (import feeds, menu entries, daily jobs)
 
         sources.register(
             "litigation.recommendation_item", _("Recommendation item"), _recommendation_url
         )
         sources.register("litigation.loss_risk", _("Loss-risk warning"), _figures_url)
-        sources.register("litigation.case", _("Administrative case"), _case_url)
+        sources.register(
+            "litigation.case",
+            _("Administrative case"),
+            _case_url,
+            reference_url=_page("litigation:case_detail"),
+        )
+        sources.register(
+            "litigation.dispute",
+            _("Dispute referral"),
+            _dispute_url,
+            reference_url=_page("litigation:dispute_detail"),
+        )
 
 
 def _ref(matter: object) -> int | None:
@@ -44,3 +57,21 @@ def _case_url(matter: object) -> str:
 
     ref = _ref(matter)
     return reverse("litigation:case_detail", args=[ref]) if ref else ""
+
+
+def _dispute_url(matter: object) -> str:
+    from django.urls import reverse
+
+    ref = _ref(matter)
+    return reverse("litigation:dispute_detail", args=[ref]) if ref else ""
+
+
+def _page(route: str) -> Callable[[str], str]:
+    """The record's page for an agenda item's reference (kind + id)."""
+
+    def url(ref: str) -> str:
+        from django.urls import reverse
+
+        return reverse(route, args=[int(ref)]) if str(ref).isdigit() else ""
+
+    return url

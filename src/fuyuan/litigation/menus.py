@@ -20,3 +20,23 @@ for key, label, url, order in (
     ("litigation.figures", _("Litigation figures"), "litigation:figures", 64),
 ):
     register(MenuEntry(key, label, url, order, _member, group="court"))
+
+
+def _importer(user: Any) -> bool:
+    from fuyuan.core import importing
+
+    from .importers import CASES_FEED
+
+    return importing.get(CASES_FEED).may_import(user)
+
+
+register(
+    MenuEntry(
+        "litigation.import",
+        _("Import court exports"),
+        "litigation:import",
+        65,
+        _importer,
+        group="court",
+    )
+)

@@ -38,6 +38,7 @@ from .models import (
 SOURCE_KIND = "meetings.decision"
 REF_MEETING = "meetings.meeting"
 REF_MINUTES = "meetings.minutes"
+REFERENCE_ID_LENGTH = 80  # AgendaItem.reference_id
 MEETING_FIELDS = ("kind", "title", "chair_post", "chair_note", "starts_at", "ends_at", "place")
 
 
@@ -216,13 +217,107 @@ def remove_agenda_item(actor: Any, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def set_agenda(actor: Any, meeting: Meeting, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Replace the agenda with `rows` ({title, matter, reference_kind, reference_id, note})."""
+def update_agenda_item(
+    actor: Any,
+    item: AgendaItem,
+    *,
+    title: str,
+    matter: Any = None,
+    note: str = "",
+    order: int | None = None,
+) -> AgendaItem:
+    """Change an item's title, matter, note or place; its reference (kind + id) is kept as it
+    is: the record it points to does not change when the agenda is edited."""
+    meeting = item.meeting
     require(actor, "edit", meeting)
-    for item in list(meeting.agenda.all()):
-        remove_agenda_item(actor, item)
-    for order, row in enumerate(rows, start=1):
-        add_agenda_item(actor, meeting, order=order, **row)
+    title = (title or "").strip() or (matter.title if matter is not None else "")
+    if not title:
+        raise _error("title", _("Enter the agenda item."), "required")
+    if matter is not None and matter.mechanism_id != meeting.mechanism_id:
+        raise _error("matter", _("The matter belongs to another joint meeting."), "agenda.matter")
+    values = {
+        "title": title,
+        "matter_id": matter.pk if matter is not None else None,
+        "note": (note or "").strip(),
+        "order": item.order if order is None else order,
+    }
+    if all(getattr(item, name) == value for name, value in values.items()):
+        return item
+    before = snapshot(item)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.save_checked(item.version)
+    record(actor, "meetings.agenda_item.update", item, before=before, after=snapshot(item))
+    return item
+
+
+@transaction.atomic
+def set_agenda(actor: Any, meeting: Meeting, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Make the agenda `rows` ({item, title, matter, reference_kind, reference_id, note}), in
+    that order. A row naming an existing `item` (its pk) of this meeting updates that item in
+    place — keeping its reference and the decisions linked to it; other rows add items;
+    items named by no row are removed."""
+    require(actor, "edit", meeting)
+    existing = {item.pk: item for item in meeting.agenda.all()}
+    for current in existing.values():
+        current.meeting = meeting  # already loaded: no query per item
+    plan: list[tuple[AgendaItem | None, dict[str, Any]]] = []
+    kept: set[int] = set()
+    for row in rows:
+        values = dict(row)
+        wanted = values.pop("item", None)
+        wanted_pk = getattr(wanted, "pk", wanted)
+        found: AgendaItem | None = None
+        try:
+            found = existing.get(int(wanted_pk)) if wanted_pk not in (None, "") else None
+        except (TypeError, ValueError):
+            found = None
+        if found is not None and found.pk in kept:
+            found = None  # the same item named twice: the second row is a new item
+        if found is not None:
+            kept.add(found.pk)
+        plan.append((found, values))
+    for pk, current in existing.items():
+        if pk not in kept:
+            remove_agenda_item(actor, current)
+    for order, (target, values) in enumerate(plan, start=1):
+        if target is None:
+            add_agenda_item(actor, meeting, order=order, **values)
+        else:
+            update_agenda_item(
+                actor,
+                target,
+                title=values.get("title") or "",
+                matter=values.get("matter"),
+                note=values.get("note") or "",
+                order=order,
+            )
+
+
+def reference_items(meeting: Meeting, kind: str, ref: str) -> Any:
+    return meeting.agenda.filter(reference_kind=kind, reference_id=str(ref))
+
+
+@transaction.atomic
+def add_reference_item(
+    actor: Any, meeting: Meeting, *, kind: str, ref: str | int, title: str = ""
+) -> AgendaItem:
+    """Put a registered record (a case, a dispute …) on a meeting's agenda as its last item —
+    once per meeting. The title defaults to the kind's label and the id."""
+    require(actor, "edit", meeting)
+    kind, ref = (kind or "").strip(), str(ref or "").strip()
+    if sources.get(kind) is None:
+        raise _error("reference_kind", _("Unknown kind of reference."), "agenda.reference_kind")
+    if not ref or len(ref) > REFERENCE_ID_LENGTH:
+        raise _error("reference_id", _("Give the id of the record."), "agenda.reference")
+    # Lock the meeting so two clicks cannot both add the same record.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if reference_items(meeting, kind, ref).exists():
+        raise _error(
+            None, _("This record is already on the meeting's agenda."), "agenda.duplicate_reference"
+        )
+    title = (title or "").strip() or f"{sources.label_of(kind)} {ref}"
+    return add_agenda_item(actor, meeting, title=title[:200], reference_kind=kind, reference_id=ref)
 
 
 @transaction.atomic
@@ -362,6 +457,11 @@ def _check_decision(minutes: Minutes, row: Mapping[str, Any], index: int) -> Non
         )
     for unit in row.get("co_units") or []:
         _check_unit(minutes.mechanism, unit, field)
+    item = row.get("agenda_item")
+    if item is not None and item.meeting_id != minutes.meeting_id:
+        raise _error(
+            field, _("The agenda item belongs to another meeting."), "decision.agenda_item"
+        )
 
 
 @transaction.atomic
@@ -375,7 +475,8 @@ def save_minutes(
     expected_version: int | None = None,
 ) -> Minutes:
     """Edit the text and (when given) replace the decisions — rows of {text, lead_unit,
-    co_units, deadline} — while the minutes are a draft or circulated."""
+    co_units, deadline, agenda_item (optional)} — while the minutes are a draft or
+    circulated."""
     require(actor, "edit", minutes)
     before = snapshot(minutes)
     if title is not None:
@@ -399,6 +500,7 @@ def save_minutes(
                 text=row["text"].strip(),
                 lead_unit=row["lead_unit"],
                 deadline=row["deadline"],
+                agenda_item=row.get("agenda_item"),
             )
             decision.save()
             co = [u for u in row.get("co_units") or [] if u.pk != row["lead_unit"].pk]

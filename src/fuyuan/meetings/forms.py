@@ -15,7 +15,7 @@ from fuyuan.matters.models import Matter
 from fuyuan.org.models import Unit
 
 from . import workflow as wf
-from .models import Attendance, MeetingKind
+from .models import AgendaItem, Attendance, MeetingKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -57,6 +57,10 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A record to put on the agenda of the new meeting (from the agenda picker).
+    reference_kind = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    reference_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+    reference_title = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args: Any, mechanism: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +76,9 @@ class MeetingForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
+    # The existing item a row edits (its pk): the item is updated in place, so its reference
+    # (kind + id, never shown as a field) and the decisions linked to it survive the edit.
+    item = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Agenda item"), max_length=200, required=False)
     matter = forms.ModelChoiceField(
         label=_("Matter"), queryset=Matter.objects.none(), required=False
@@ -126,12 +133,25 @@ class DecisionForm(forms.Form):
         label=_("Co-units"), queryset=Unit.objects.none(), required=False
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    agenda_item = forms.ModelChoiceField(
+        label=_("On agenda item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        help_text=_("The decision then shows on the page of the record the item is about."),
+    )
 
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any = None, agenda_items: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
             self.fields["co_units"].queryset = units  # type: ignore[attr-defined]
+        if agenda_items is not None:
+            self.fields["agenda_item"].queryset = agenda_items  # type: ignore[attr-defined]
+        self.fields["agenda_item"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: f"{a.order}. {a.title}"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -158,6 +178,7 @@ class DecisionForm(forms.Form):
             "lead_unit": data["lead_unit"],
             "co_units": list(data.get("co_units") or []),
             "deadline": data["deadline"],
+            "agenda_item": data.get("agenda_item"),
         }
 
 

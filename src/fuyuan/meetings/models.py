@@ -356,7 +356,8 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
 
 class Decision(BaseModel):
     """A decision (议定事项) of the minutes: what a lead unit (with co-units) must do by a
-    deadline. When the minutes are issued it becomes a matter the office supervises."""
+    deadline, optionally on one item of the agenda. When the minutes are issued it becomes a
+    matter the office supervises."""
 
     minutes = models.ForeignKey(
         Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="decisions"
@@ -377,6 +378,16 @@ class Decision(BaseModel):
         null=True,
         blank=True,
         related_name="meeting_decision",
+    )
+    # The agenda item the decision settles: through it a decision on a case (or any other
+    # registered reference) links back to that record's page.
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
     )
 
     objects = DecisionQuerySet.as_manager()

@@ -8,6 +8,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("new/", views.meeting_create, name="meeting_create"),
+    path("agenda/pick/", views.agenda_pick, name="agenda_pick"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/minutes/new/", views.minutes_create, name="minutes_create"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,7 +39,7 @@ from .forms import (
     TransitionForm,
     apply_errors,
 )
-from .models import FeedToken, Invitation, Meeting
+from .models import AgendaItem, FeedToken, Invitation, Meeting
 from .warnings import warnings_for
 
 PER_PAGE = 50
@@ -82,18 +83,51 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _agenda_rows(formset: Any) -> list[dict[str, Any]]:
+    """Rows for actions.set_agenda; a row that names an existing item keeps its reference."""
     rows = []
     for f in formset.forms:
         data = getattr(f, "cleaned_data", None) or {}
         if (data.get("title") or "").strip() or data.get("matter"):
             rows.append(
                 {
+                    "item": data.get("item"),
                     "title": data.get("title") or "",
                     "matter": data.get("matter"),
                     "note": data.get("note") or "",
                 }
             )
     return rows
+
+
+def _show_references(formset: Any, meeting: Meeting | None) -> None:
+    """Tell each row of an existing item what record it points to (read-only: a reference
+    is set by the agenda picker, not typed)."""
+    items = {a.pk: a for a in meeting.agenda.all()} if meeting is not None else {}
+    for f in formset.forms:
+        try:
+            item = items.get(int(f["item"].value() or 0))
+        except (TypeError, ValueError):
+            item = None
+        f.reference_label = ""
+        f.reference_url = ""
+        if item is not None and item.reference_kind:
+            label = sources.label_of(item.reference_kind) or item.reference_kind
+            f.reference_label = f"{label} {item.reference_id}"
+            f.reference_url = sources.reference_url_of(item.reference_kind, item.reference_id)
+
+
+def _prefill_reference(request: HttpRequest) -> dict[str, Any]:
+    """A new meeting called from the agenda picker starts with the record on its agenda."""
+    kind = (request.GET.get("reference_kind") or "").strip()
+    ref = (request.GET.get("reference_id") or "").strip()
+    if not kind or not ref or sources.get(kind) is None:
+        return {}
+    return {
+        "reference_kind": kind,
+        "reference_id": ref[: actions.REFERENCE_ID_LENGTH],
+        "reference_title": (request.GET.get("title") or "").strip()[:200],
+        "kind": request.GET.get("kind") or "case_analysis",
+    }
 
 
 def _meeting_form(
@@ -104,7 +138,9 @@ def _meeting_form(
     matters = Matter.objects.visible_to(user).filter(mechanism=mechanism).order_by("-pk")
     initial: dict[str, Any] = {}
     agenda_initial: list[dict[str, Any]] = []
-    if meeting is not None:
+    if meeting is None:
+        initial = _prefill_reference(request)
+    else:
         initial = {
             "kind": meeting.kind,
             "title": meeting.title,
@@ -117,20 +153,37 @@ def _meeting_form(
             "version": meeting.version,
         }
         agenda_initial = [
-            {"title": a.title, "matter": a.matter_id, "note": a.note} for a in meeting.agenda.all()
+            {"item": a.pk, "title": a.title, "matter": a.matter_id, "note": a.note}
+            for a in meeting.agenda.all()
         ]
     form = MeetingForm(data, mechanism=mechanism, units=units, initial=initial)
     agenda = AgendaFormSet(
         data, prefix="agenda", initial=agenda_initial, form_kwargs={"matters": matters}
     )
+    _show_references(agenda, meeting)
     if data is not None and form.is_valid() and agenda.is_valid():
         values = {k: form.cleaned_data[k] for k in actions.MEETING_FIELDS}
         try:
             if meeting is None:
+                rows = _agenda_rows(agenda)
+                for row in rows:
+                    row.pop("item", None)  # a new meeting has no items to keep
+                kind = form.cleaned_data.get("reference_kind") or ""
+                if kind:
+                    ref = form.cleaned_data.get("reference_id") or ""
+                    title = form.cleaned_data.get("reference_title") or ""
+                    rows.insert(
+                        0,
+                        {
+                            "title": title or f"{sources.label_of(kind)} {ref}",
+                            "reference_kind": kind,
+                            "reference_id": ref,
+                        },
+                    )
                 meeting = actions.schedule_meeting(
                     user,
                     mechanism,
-                    agenda=_agenda_rows(agenda),
+                    agenda=rows,
                     units=form.cleaned_data["units"],
                     **values,
                 )
@@ -145,7 +198,17 @@ def _meeting_form(
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect("meetings:meeting_detail", meeting.pk)
-    context = {"form": form, "agenda": agenda, "mechanism": mechanism, "meeting": meeting}
+    reference = ""
+    if meeting is None and form["reference_kind"].value():
+        kind = str(form["reference_kind"].value())
+        reference = f"{sources.label_of(kind) or kind} {form['reference_id'].value() or ''}"
+    context = {
+        "form": form,
+        "agenda": agenda,
+        "mechanism": mechanism,
+        "meeting": meeting,
+        "reference": reference,
+    }
     return render(request, "meetings/meeting_form.html", context)
 
 
@@ -183,6 +246,9 @@ def _render_detail(request: HttpRequest, user: Any, meeting: Meeting, **extra: A
     for item in agenda:
         item.visible_matter = item.matter_id in visible_matter_ids  # type: ignore[attr-defined]
         item.reference_label = sources.label_of(item.reference_kind)  # type: ignore[attr-defined]
+        item.reference_url = sources.reference_url_of(  # type: ignore[attr-defined]
+            item.reference_kind, item.reference_id
+        )
     invitations = list(meeting.invitations.select_related("unit", "person", "signed_in_by"))
     is_office = wf.OFFICE in relations
     for inv in invitations:
@@ -212,7 +278,9 @@ def _render_detail(request: HttpRequest, user: Any, meeting: Meeting, **extra: A
             .values_list("pk", flat=True)
         )
         decisions = list(
-            minutes.decisions.select_related("lead_unit", "matter").prefetch_related("co_units")
+            minutes.decisions.select_related("lead_unit", "matter", "agenda_item").prefetch_related(
+                "co_units"
+            )
         )
         for d in decisions:
             d.visible_matter = d.matter_id in visible_matters  # type: ignore[attr-defined]
@@ -270,6 +338,92 @@ def meeting_transition(request: HttpRequest, pk: int, transition: str) -> HttpRe
     return redirect("meetings:meeting_detail", meeting.pk)
 
 
+# --- putting a record on an agenda --------------------------------------------------------
+PICK_PER_PAGE = 30
+
+
+def _pick_reference(request: HttpRequest) -> tuple[str, str, str]:
+    """(kind, ref, suggested title) from the query (GET) or the form (POST); an unknown kind
+    or a missing id is a page that does not exist."""
+    source = request.POST if request.method == "POST" else request.GET
+    kind = (source.get("kind") or "").strip()
+    ref = (source.get("ref") or "").strip()
+    if sources.get(kind) is None or not ref or len(ref) > actions.REFERENCE_ID_LENGTH:
+        raise Http404
+    title = (source.get("title") or "").strip()[:200]
+    return kind, ref, title
+
+
+@login_required
+def agenda_pick(request: HttpRequest) -> HttpResponse:
+    """GET ?kind=<registered kind>&ref=<id>&title=<suggested title>: the meetings not yet held
+    whose agenda the user may edit (office of their mechanism), each with a button that puts
+    the record on the agenda (POST meeting=<pk> with the same kind, ref and title)."""
+    user = _member(request)
+    offices = queries.office_mechanisms(user)
+    if not offices.exists():
+        raise PermissionDenied("agenda_pick")
+    kind, ref, title = _pick_reference(request)
+    if request.method == "POST":
+        try:
+            pk = int(request.POST.get("meeting") or "")
+        except ValueError as exc:
+            raise Http404 from exc
+        meeting = get_object_or_404(queries.visible_meetings(user), pk=pk)
+        if not can(user, "edit", meeting):
+            raise PermissionDenied("edit")
+        try:
+            actions.add_reference_item(user, meeting, kind=kind, ref=ref, title=title)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Put on the agenda of “%(meeting)s”.") % {"meeting": meeting.title},
+            )
+            return redirect("meetings:meeting_detail", meeting.pk)
+    rows = (
+        queries.visible_meetings(user)
+        .filter(
+            mechanism__in=offices,
+            state=wf.SCHEDULED,
+        )
+        .order_by("starts_at", "pk")
+    )
+    page = Paginator(rows, PICK_PER_PAGE).get_page(request.GET.get("page"))
+    meetings = list(page)
+    already = set(
+        AgendaItem.objects.filter(
+            meeting__in=[m.pk for m in meetings], reference_kind=kind, reference_id=ref
+        ).values_list("meeting_id", flat=True)
+    )
+    for m in meetings:
+        m.has_reference = m.pk in already  # type: ignore[attr-defined]
+    new_meeting = {"kind": "case_analysis", "reference_kind": kind, "reference_id": ref}
+    if title:
+        new_meeting["title"] = title
+    context = {
+        "page": page,
+        "meetings": meetings,
+        "query": _query(request),
+        "kind": kind,
+        "ref": ref,
+        "title": title,
+        "reference_label": f"{sources.label_of(kind)} {ref}",
+        "reference_url": sources.reference_url_of(kind, ref),
+        "offices": [
+            (
+                m,
+                reverse("meetings:meeting_create")
+                + "?"
+                + urlencode({**new_meeting, "mechanism": m.pk}),
+            )
+            for m in offices
+        ],
+    }
+    return render(request, "meetings/agenda_pick.html", context)
+
+
 @login_required
 @require_POST
 def invitation_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
@@ -321,10 +475,11 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "lead_unit": d.lead_unit_id,
                 "co_units": [u.pk for u in d.co_units.all()],
                 "deadline": d.deadline,
+                "agenda_item": d.agenda_item_id,
             }
             for d in minutes.decisions.prefetch_related("co_units")
         ],
-        form_kwargs={"units": units},
+        form_kwargs={"units": units, "agenda_items": minutes.meeting.agenda.all()},
     )
     if data is not None and form.is_valid() and decisions.is_valid():
         rows = [f.row for f in decisions.forms if f.row is not None]
@@ -422,14 +577,22 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
-    decision = get_object_or_404(queries.visible_decisions(user), pk=pk)
+    decision = get_object_or_404(
+        queries.visible_decisions(user).select_related("agenda_item"), pk=pk
+    )
     meeting_visible = queries.visible_meetings(user).filter(pk=decision.minutes.meeting_id).exists()
     matter_visible = bool(
         decision.matter_id
         and Matter.objects.visible_to(user).filter(pk=decision.matter_id).exists()
     )
+    item = decision.agenda_item
+    reference_url = (
+        sources.reference_url_of(item.reference_kind, item.reference_id) if item is not None else ""
+    )
     context = {
         "decision": decision,
+        "reference_url": reference_url,
+        "reference_label": sources.label_of(item.reference_kind) if item is not None else "",
         "minutes": decision.minutes,
         "meeting": decision.minutes.meeting,
         "co_units": list(decision.co_units.order_by("order_no")),

@@ -1,0 +1,210 @@
+"""Reads of cases and hearings, all built on `AdminCase.objects.visible_to(user)`: the case
+ledger with its filters (one FilterSet, reusable by an API), the hearing notices (开庭预告),
+and the pieces of a case's page."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fuyuan.org.models import Jurisdiction, Unit
+from fuyuan.org.settings_schema import ADMIN_CASE_OUTCOMES
+
+from .models import AdminCase, CaseStage, CoDefendant, Hearing, HearingState, Instance
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+HEARING_DAYS = 30
+
+
+def visible_cases(user: Any) -> QuerySet[AdminCase]:
+    """Cases the user may see, with what a list row shows."""
+    return AdminCase.objects.visible_to(user).select_related(
+        "court", "defendant", "jurisdiction", "mechanism"
+    )
+
+
+def list_rows(user: Any) -> QuerySet[AdminCase]:
+    """The ledger's rows: visible cases with their co-defendants in one more query."""
+    return visible_cases(user).prefetch_related(
+        Prefetch(
+            "co_defendants",
+            queryset=CoDefendant.objects.select_related("unit").order_by("unit__order_no", "pk"),
+        )
+    )
+
+
+def heard_elsewhere_q() -> Q:
+    """Heard by a court whose area does not contain the defendant's jurisdiction: another
+    county's court (相对集中管辖). A county body's case at the city's intermediate court is not
+    "elsewhere"."""
+    return ~Q(jurisdiction__path__startswith=F("court__jurisdiction__path"))
+
+
+def _cases_units(user: Any, field: str) -> QuerySet[Unit]:
+    ids = AdminCase.objects.visible_to(user).values(field)
+    return Unit.objects.filter(pk__in=ids).order_by("jurisdiction__path", "order_no", "pk")
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    """Filters of the case ledger. Choice lists hold only what the user's cases contain; the
+    rows must come from `visible_cases(user)`."""
+
+    q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword")
+    year = django_filters.NumberFilter(label=_("Year filed"), min_value=1990, max_value=2100)
+    court = django_filters.ModelChoiceFilter(label=_("Court"), queryset=Unit.objects.none())
+    defendant = django_filters.ModelChoiceFilter(
+        label=_("Defendant body"), queryset=Unit.objects.none(), method="filter_defendant"
+    )
+    jurisdiction = django_filters.ModelChoiceFilter(
+        label=_("Jurisdiction"),
+        queryset=Jurisdiction.objects.none(),
+        method="filter_jurisdiction",
+    )
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=CaseStage.choices)
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=list(ADMIN_CASE_OUTCOMES.items())
+    )
+    instance = django_filters.ChoiceFilter(label=_("Procedure"), choices=Instance.choices)
+    enterprise = django_filters.BooleanFilter(
+        label=_("Enterprise-related only"), widget=forms.CheckboxInput, method="filter_enterprise"
+    )
+    elsewhere = django_filters.BooleanFilter(
+        label=_("Heard in another county's court"),
+        widget=forms.CheckboxInput,
+        method="filter_elsewhere",
+    )
+
+    class Meta:
+        model = AdminCase
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None) -> None:
+        super().__init__(data, queryset, request=request)
+        user = getattr(request, "user", None)
+        self.filters["court"].queryset = _cases_units(user, "court_id")
+        self.filters["defendant"].queryset = _cases_units(user, "defendant_id")
+        seen = AdminCase.objects.visible_to(user).values("jurisdiction_id")
+        self.filters["jurisdiction"].queryset = Jurisdiction.objects.filter(
+            Q(pk__in=seen) | Q(pk__in=Jurisdiction.objects.visible_to(user).values("pk"))
+        ).order_by("path")
+
+    def filter_keyword(
+        self, queryset: QuerySet[AdminCase], name: str, value: str
+    ) -> QuerySet[AdminCase]:
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value) | Q(cause__icontains=value) | Q(plaintiffs__icontains=value)
+        )
+
+    def filter_defendant(
+        self, queryset: QuerySet[AdminCase], name: str, value: Unit | None
+    ) -> QuerySet[AdminCase]:
+        if value is None:
+            return queryset
+        co = CoDefendant.objects.filter(unit=value).values("case_id")
+        return queryset.filter(Q(defendant=value) | Q(pk__in=co))
+
+    def filter_jurisdiction(
+        self, queryset: QuerySet[AdminCase], name: str, value: Jurisdiction | None
+    ) -> QuerySet[AdminCase]:
+        if value is None:
+            return queryset
+        return queryset.filter(jurisdiction__path__startswith=value.path)
+
+    def filter_enterprise(
+        self, queryset: QuerySet[AdminCase], name: str, value: Any
+    ) -> QuerySet[AdminCase]:
+        return queryset.filter(enterprise_related=True) if value else queryset
+
+    def filter_elsewhere(
+        self, queryset: QuerySet[AdminCase], name: str, value: Any
+    ) -> QuerySet[AdminCase]:
+        return queryset.filter(heard_elsewhere_q()) if value else queryset
+
+
+# --- hearings ---------------------------------------------------------------------------------
+def visible_hearings(user: Any) -> QuerySet[Hearing]:
+    """Hearings of the cases the user may see, earliest first, with their case's court and
+    defendant and the appearance record."""
+    return (
+        Hearing.objects.filter(case__in=AdminCase.objects.visible_to(user).values("pk"))
+        .select_related("case__court", "case__defendant", "appearance")
+        .order_by("starts_at", "pk")
+    )
+
+
+def upcoming_hearings(user: Any, today: datetime.date | None = None) -> QuerySet[Hearing]:
+    """Announced hearings from today on (the notices page's default is the next 30 days)."""
+    today = today or timezone.localdate()
+    return visible_hearings(user).filter(
+        state=HearingState.SCHEDULED, starts_at__gte=start_of(today)
+    )
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class HearingFilterSet(django_filters.FilterSet):
+    """Filters of the hearing notices. Without dates the page shows today and the next 30
+    days."""
+
+    q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword")
+    date_from = django_filters.DateFilter(label=_("From"), widget=DATE, method="filter_noop")
+    date_to = django_filters.DateFilter(label=_("To"), widget=DATE, method="filter_noop")
+    court = django_filters.ModelChoiceFilter(
+        label=_("Court"), queryset=Unit.objects.none(), field_name="case__court"
+    )
+    defendant = django_filters.ModelChoiceFilter(
+        label=_("Defendant body"), queryset=Unit.objects.none(), field_name="case__defendant"
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=HearingState.choices)
+
+    class Meta:
+        model = Hearing
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None) -> None:
+        super().__init__(data, queryset, request=request)
+        user = getattr(request, "user", None)
+        self.filters["court"].queryset = _cases_units(user, "court_id")
+        self.filters["defendant"].queryset = _cases_units(user, "defendant_id")
+
+    def filter_noop(self, queryset: QuerySet[Hearing], name: str, value: Any) -> QuerySet[Hearing]:
+        return queryset
+
+    def filter_keyword(
+        self, queryset: QuerySet[Hearing], name: str, value: str
+    ) -> QuerySet[Hearing]:
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(case__number__icontains=value)
+            | Q(case__cause__icontains=value)
+            | Q(place__icontains=value)
+        )
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The dates shown: as filtered, else today and the next 30 days."""
+        today = timezone.localdate()
+        data = getattr(self.form, "cleaned_data", {}) or {}
+        start = data.get("date_from") or today
+        end = data.get("date_to") or start + datetime.timedelta(days=HEARING_DAYS)
+        return start, end
+
+    def filter_queryset(self, queryset: QuerySet[Hearing]) -> QuerySet[Hearing]:
+        queryset = super().filter_queryset(queryset)
+        start, end = self.period()
+        return queryset.filter(
+            starts_at__gte=start_of(start),
+            starts_at__lt=start_of(end + datetime.timedelta(days=1)),
+        ).order_by("starts_at", "pk")
