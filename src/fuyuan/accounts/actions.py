@@ -236,3 +236,25 @@ def save_person(actor: User, person: Person, unit: Any, **fields: Any) -> Person
     person.save()
     record(actor, "accounts.person.save", person, before=before, after=snapshot(person))
     return person
+
+
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> User:
+    """The account scheduled jobs act as when a write needs a user (a matter's `created_by`):
+    a named, inactive account with no usable password and no roles, so the audit trail and a
+    matter's timeline say "the system" and nobody can sign in as it. Created on first use."""
+    from django.contrib.auth.hashers import make_password
+
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={
+            "display_name": _("System (scheduled job)"),
+            "is_active": False,
+            "password": make_password(None),
+        },
+    )
+    if created:
+        record(None, "accounts.user.system_create", user, after=snapshot(user))
+    return user

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fuyuan.accounts.permissions import can, relations_to, scope_for
-from fuyuan.core.models import StaleObjectError
-from fuyuan.core.workflow import TransitionError
+from fuyuan.core.view_helpers import REFUSALS, apply_refusal, query_without_page
 from fuyuan.matters.models import Colour
 from fuyuan.matters.workflow import MATTER_WORKFLOW
 from fuyuan.org.models import Unit
@@ -62,33 +61,6 @@ def _page(request: HttpRequest, rows: Any) -> Page:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _apply(form: Any, exc: Exception) -> None:
-    """Put an action's refusal on the form, keeping its code."""
-    if isinstance(exc, TransitionError):
-        field = "comment" if exc.code == "workflow.comment_required" else None
-        if field and field not in form.fields:
-            field = None
-        form.add_error(field, ValidationError(exc.message, code=exc.code))
-    elif isinstance(exc, StaleObjectError):
-        form.add_error(None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-    else:  # pragma: no cover
-        raise exc
-
-
-REFUSALS = (TransitionError, StaleObjectError, ValidationError)
-
-
 # --- lists ------------------------------------------------------------------------------------
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
@@ -111,7 +83,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context: dict[str, Any] = {
         "page": _page(request, rows),
-        "query": _query(request),
+        "query": query_without_page(request),
         "form": form,
         "tab": tab,
         "tabs": [(t, TAB_LABELS[t]) for t in tabs],
@@ -171,7 +143,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
                 send="send" in request.POST,
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -276,7 +248,7 @@ def letter_transition(request: HttpRequest, pk: int, transition: str) -> HttpRes
             else:
                 actions.withdraw(user, letter, comment, expected_version=version)
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             label = wf.LETTER_WORKFLOW.transition(transition).label
             return _done(request, letter, _("“%(action)s” was recorded.") % {"action": label})
@@ -296,7 +268,7 @@ def letter_reply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.reply(user, letter, form.cleaned_data["body"], files=[upload] if upload else [])
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, letter, _("The reply was sent."))
     return _render_detail(request, _visible(request, pk), reply_form=form)
@@ -325,7 +297,7 @@ def letter_coordinate(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data.get("version"),
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, letter, _("The coordination outcome was recorded."))
     return _render_detail(request, _visible(request, pk), coordinate_form=form)
@@ -343,7 +315,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_attachment(user, letter, form.cleaned_data["file"])
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, letter, _("The file was attached."))
     return _render_detail(request, _visible(request, pk), attachment_form=form)
@@ -388,5 +360,5 @@ def key_issues(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "liaison/key_issues.html",
-        {"page": page, "groups": groups, "query": _query(request), "today": today},
+        {"page": page, "groups": groups, "query": query_without_page(request), "today": today},
     )

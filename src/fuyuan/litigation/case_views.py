@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,8 +23,7 @@ from django.views.decorators.http import require_POST
 
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import can, scope_for
-from fuyuan.core.models import StaleObjectError
-from fuyuan.core.workflow import TransitionError
+from fuyuan.core.view_helpers import REFUSALS, apply_refusal, query_without_page
 from fuyuan.matters import sources
 from fuyuan.org.models import Unit
 
@@ -50,7 +49,6 @@ from .models import (
 )
 
 PER_PAGE = 30
-REFUSALS = (TransitionError, StaleObjectError, ValidationError)
 STAGE_TONES: dict[str, str] = {
     CaseStage.FILED: "secondary",
     CaseStage.HEARING: "primary",
@@ -72,30 +70,6 @@ def _member(request: HttpRequest) -> Any:
 
 def _page(request: HttpRequest, rows: Any) -> Page:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _apply(form: Any, exc: Exception) -> None:
-    """Put an action's refusal on the form, keeping its code."""
-    if isinstance(exc, TransitionError):
-        field = "comment" if exc.code == "workflow.comment_required" else None
-        if field and field not in form.fields:
-            field = None
-        form.add_error(field, ValidationError(exc.message, code=exc.code))
-    elif isinstance(exc, StaleObjectError):
-        form.add_error(None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-    else:  # pragma: no cover
-        raise exc
 
 
 def _decorate_case(case: AdminCase) -> None:
@@ -125,7 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "form": filterset.form,
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "can_create": actions.may_enter_cases(user),
         },
     )
@@ -168,7 +142,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         try:
             case = actions.create_case(user, **_case_values(form))
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("The case %(number)s was registered.") % {"number": case})
             return redirect("litigation:case_detail", case.pk)
@@ -233,7 +207,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user, case, expected_version=form.cleaned_data.get("version"), **_case_values(form)
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("The case was saved."))
             return redirect("litigation:case_detail", case.pk)
@@ -365,7 +339,7 @@ def hearing_list(request: HttpRequest) -> HttpResponse:
         {
             "form": filterset.form,
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "period_start": start,
             "period_end": end,
         },
@@ -386,7 +360,7 @@ def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
                 user, case, form.cleaned_data["starts_at"], form.cleaned_data["place"]
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("The hearing was announced."))
             return redirect("litigation:case_detail", case.pk)
@@ -432,7 +406,7 @@ def hearing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("The hearing was saved."))
             return redirect("litigation:case_detail", case.pk)
@@ -495,7 +469,7 @@ def appearance_record(request: HttpRequest, pk: int) -> HttpResponse:
                     **_record_values(form),
                 )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("The head appearance record was saved."))
             return redirect("litigation:case_detail", case.pk)
@@ -537,7 +511,7 @@ def appearance_transition(request: HttpRequest, pk: int, transition: str) -> Htt
                 expected_version=form.cleaned_data.get("version"),
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             label = wf.APPEARANCE_WORKFLOW.transition(transition).label
             messages.success(request, _("“%(action)s” was recorded.") % {"action": label})

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import can, relations_to, scope_for
-from fuyuan.core.models import StaleObjectError
+from fuyuan.core.view_helpers import REFUSALS, apply_refusal, query_without_page
 from fuyuan.core.workflow import TransitionError
 from fuyuan.matters import sources
 from fuyuan.org.models import Unit
@@ -33,7 +33,6 @@ from .dispute_forms import DisputeFilterForm, DisputeForm, OutcomeForm, StepForm
 from .models import AdminCase, Dispute
 
 PER_PAGE = 30
-REFUSALS = (TransitionError, StaleObjectError, ValidationError)
 
 
 def _member(request: HttpRequest) -> Any:
@@ -41,28 +40,6 @@ def _member(request: HttpRequest) -> Any:
     if not scope_for(user).is_member:
         raise PermissionDenied("litigation")
     return user
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _apply(form: Any, exc: Exception) -> None:
-    """Put an action's refusal on the form, keeping its code."""
-    if isinstance(exc, TransitionError):
-        field = "comment" if exc.code == "workflow.comment_required" else None
-        form.add_error(field, ValidationError(exc.message, code=exc.code))
-    elif isinstance(exc, StaleObjectError):
-        form.add_error(None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-    else:  # pragma: no cover
-        raise exc
 
 
 def _visible(user: Any) -> Any:
@@ -103,7 +80,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "form": form,
-        "query": _query(request),
+        "query": query_without_page(request),
         "figures": actions.dispute_figures(rows),
         "can_refer": actions.may_refer(user),
     }
@@ -174,7 +151,7 @@ def dispute_create(request: HttpRequest) -> HttpResponse:
             except PermissionDenied:
                 raise
             except REFUSALS as exc:
-                _apply(form, exc)
+                apply_refusal(form, exc)
             else:
                 messages.success(request, _("The dispute was referred for coordination."))
                 return redirect("litigation:dispute_detail", dispute.pk)
@@ -253,7 +230,7 @@ def dispute_step_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("The step was recorded."))
             return redirect("litigation:dispute_detail", dispute.pk)
@@ -283,7 +260,7 @@ def dispute_transition(request: HttpRequest, pk: int, transition: str) -> HttpRe
                 expected_version=form.cleaned_data.get("version"),
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             messages.success(request, _("“%(action)s” was recorded.") % {"action": step.label})
             return redirect("litigation:dispute_detail", dispute.pk)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fuyuan.accounts.permissions import scope_for
+from fuyuan.core.view_helpers import query_without_page
 
 from . import figures as fig
 from .models import Instance, RiskLevel
@@ -38,12 +39,6 @@ def _member(request: HttpRequest) -> Any:
     if not scope_for(user).is_member:
         raise PermissionDenied("litigation.figures")
     return user
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- links to the case ledger -------------------------------------------------------------------
@@ -178,7 +173,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
         warning.tone = LEVEL_TONES.get(warning.level, "secondary")  # type: ignore[attr-defined]
     context = {
         "page": page,
-        "query": _query(request),
+        "query": query_without_page(request),
         "year": year if year.isdigit() else "",
         "may_check": fig.may_run_check(user),
         "today": timezone.localdate(),

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fuyuan.accounts.actions import system_user
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import scope_for
 from fuyuan.audit.record import record, snapshot
@@ -80,7 +81,6 @@ WITHDRAWN = "withdrawn"
 APPEARED_RANKS = (HeadRank.TOP, HeadRank.DEPUTY)
 RESOLVED_STATES = (wf.RESOLVED, wf.SETTLED)
 SEVERITY: dict[str, int] = {RiskLevel.YELLOW: 1, RiskLevel.ORANGE: 2, RiskLevel.RED: 3}
-SYSTEM_USERNAME = "system"
 BODY = "body"
 JURISDICTION = "jurisdiction"
 
@@ -676,27 +676,6 @@ def assess(config: MechanismSettings, row: FigureRow) -> tuple[str | None, list[
     return level, reasons
 
 
-def system_actor() -> Any:
-    """The account scheduled jobs act as when a write needs a user (a matter's `created_by`):
-    a named, inactive account with no password and no roles, so the audit trail and the
-    matter's timeline say "the system" and nobody can sign in as it."""
-    from django.contrib.auth.hashers import make_password
-
-    from fuyuan.accounts.models import User
-
-    user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={
-            "display_name": _("System (scheduled job)"),
-            "is_active": False,
-            "password": make_password(None),
-        },
-    )
-    if created:
-        record(None, "accounts.user.system_create", user, after=snapshot(user))
-    return user
-
-
 def _nearest_mechanisms(units: Iterable[Unit]) -> dict[int, Mechanism | None]:
     """`actions.mechanism_for` for many units in one query: the mechanism of the unit's
     jurisdiction, else the nearest one above it."""
@@ -876,7 +855,7 @@ def raise_loss_risk_warnings(
         current = existing.get(unit_id)
         if current is not None and SEVERITY[level] <= SEVERITY[current.level]:
             continue
-        who = who or system_actor()
+        who = who or system_user()
         warning = _write_warning(who, unit, mechanism, today, level, reasons, row, current)
         if warning is not None:
             changed += 1

@@ -67,9 +67,7 @@ class AdminCaseQuerySet(models.QuerySet["AdminCase"]):
         unit_ids = sorted(scope.unit_ids)
         if unit_ids:
             q |= Q(defendant_id__in=unit_ids)
-            q |= Exists(
-                CoDefendant.objects.filter(case=OuterRef("pk"), unit_id__in=unit_ids)
-            )
+            q |= Exists(CoDefendant.objects.filter(case=OuterRef("pk"), unit_id__in=unit_ids))
         q |= _oversight_q(scope, "jurisdiction__path")
         co_paths = _oversight_q(scope, "unit__jurisdiction__path")
         if scope.oversight_paths:
@@ -479,9 +477,7 @@ class RecommendationItem(BaseModel):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("item"))
-    adoption = models.CharField(
-        _("adoption"), max_length=12, choices=Adoption.choices, blank=True
-    )
+    adoption = models.CharField(_("adoption"), max_length=12, choices=Adoption.choices, blank=True)
     adoption_reason = models.TextField(_("reason or measures taken"), blank=True)
     matter = models.OneToOneField(
         "matters.Matter",

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuyuan.accounts.permissions import can, relations_to, scope_for
-from fuyuan.core.models import StaleObjectError
-from fuyuan.core.workflow import TransitionError
+from fuyuan.core.view_helpers import REFUSALS, apply_refusal, query_without_page
 from fuyuan.matters.models import Matter
 from fuyuan.matters.workflow import MATTER_WORKFLOW
 from fuyuan.org.models import Unit
@@ -43,7 +42,6 @@ from .recommendation_forms import (
 PER_PAGE = 30
 # Transitions taken through the generic transition view (reply has its own form).
 SIMPLE_TRANSITIONS = ("deliver", "return", "close", "withdraw")
-REFUSALS = (TransitionError, StaleObjectError, ValidationError)
 
 
 def _member(request: HttpRequest) -> Any:
@@ -51,30 +49,6 @@ def _member(request: HttpRequest) -> Any:
     if not scope_for(user).is_member:
         raise PermissionDenied("litigation")
     return user
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _apply(form: Any, exc: Exception) -> None:
-    """Put an action's refusal on the form, keeping its code."""
-    if isinstance(exc, TransitionError):
-        field = "comment" if exc.code == "workflow.comment_required" else None
-        if field and field not in form.fields:
-            field = None
-        form.add_error(field, ValidationError(exc.message, code=exc.code))
-    elif isinstance(exc, StaleObjectError):
-        form.add_error(None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-    else:  # pragma: no cover
-        raise exc
 
 
 def _visible(request: HttpRequest, pk: int) -> Recommendation:
@@ -138,7 +112,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         "litigation/recommendation_list.html",
         {
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "form": form,
             "can_register": actions.may_register(user),
             "today": today,
@@ -170,7 +144,7 @@ def _save(
             user, rec, **fields, expected_version=data.get("version") or rec.version
         )
     except REFUSALS as exc:
-        _apply(form, exc)
+        apply_refusal(form, exc)
     return None
 
 
@@ -338,7 +312,7 @@ def recommendation_transition(request: HttpRequest, pk: int, transition: str) ->
                     expected_version=deliver_form.cleaned_data.get("version"),
                 )
             except REFUSALS as exc:
-                _apply(deliver_form, exc)
+                apply_refusal(deliver_form, exc)
             else:
                 return _done(request, rec, _("The delivery was recorded."))
         return _render_detail(request, _visible(request, pk), deliver_form=deliver_form)
@@ -364,7 +338,7 @@ def recommendation_transition(request: HttpRequest, pk: int, transition: str) ->
             else:
                 actions.withdraw(user, rec, comment, expected_version=version)
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             label = wf.RECOMMENDATION_WORKFLOW.transition(transition).label
             return _done(request, rec, _("“%(action)s” was recorded.") % {"action": label})
@@ -395,7 +369,7 @@ def recommendation_reply(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data.get("version"),
                 )
             except REFUSALS as exc:
-                _apply(form, exc)
+                apply_refusal(form, exc)
             else:
                 if getattr(rec, "matters_left_alone", []):
                     messages.warning(
@@ -436,7 +410,7 @@ def recommendation_urge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.urge(user, rec, form.cleaned_data.get("note") or "")
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, rec, _("The recipient was urged to reply."))
     return _render_detail(request, _visible(request, pk), urge_form=form)
@@ -455,7 +429,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_attachment(user, rec, form.cleaned_data["file"], form.cleaned_data["kind"])
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, rec, _("The file was attached."))
     return _render_detail(request, _visible(request, pk), attachment_form=form)

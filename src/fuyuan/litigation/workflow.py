@@ -28,10 +28,12 @@ APPEARANCE_WORKFLOW = Workflow(
         State(CONFIRMED, _("Confirmed"), final=True, tone="success"),
     ),
     transitions=(
-        Transition("confirm", _("Confirm"), (RECORDED,), CONFIRMED, frozenset({BODY}), tone="success"),
+        Transition(
+            "confirm", _("Confirm"), (RECORDED,), CONFIRMED, frozenset({BODY}), tone="success"
+        ),
         Transition(
             "dispute",
-            _("Dispute"),
+            _("Dispute the record"),
             (RECORDED,),
             DISPUTED,
             frozenset({BODY}),
@@ -58,7 +60,7 @@ APPEARANCE_WORKFLOW = Workflow(
     ),
 )
 
-# --- recommendations (司法建议 / 检察建议 / 行政复议意见书 / 审查报告) --------------------------------
+# --- recommendations (司法建议 / 检察建议 / 行政复议意见书 / 审查报告) ---------------------
 DRAFT = "draft"
 DELIVERED = "delivered"
 REPLIED = "replied"
@@ -77,7 +79,9 @@ RECOMMENDATION_WORKFLOW = Workflow(
     ),
     transitions=(
         # Delivery creates one rectification matter per item (actions.deliver).
-        Transition("deliver", _("Record delivery"), (DRAFT,), DELIVERED, frozenset({ISSUER, OFFICE})),
+        Transition(
+            "deliver", _("Record delivery"), (DRAFT,), DELIVERED, frozenset({ISSUER, OFFICE})
+        ),
         # The reply carries the letter and the adoption of every item (actions.reply).
         Transition("reply", _("Reply"), (DELIVERED, REPLIED), REPLIED, frozenset({RECIPIENT})),
         # The issuer finds the reply insufficient: the recipient must reply again.
@@ -110,7 +114,7 @@ RECOMMENDATION_WORKFLOW = Workflow(
     ),
 )
 
-# --- substantive resolution of administrative disputes (行政争议实质性化解) ----------------------
+# --- substantive resolution of administrative disputes (行政争议实质性化解) -------------
 REFERRED = "referred"
 COORDINATING = "coordinating"
 RESOLVED = "resolved"  # resolved and the suit withdrawn (or never filed)
@@ -131,7 +135,11 @@ DISPUTE_WORKFLOW = Workflow(
     ),
     transitions=(
         Transition(
-            "start", _("Start coordinating"), (REFERRED,), COORDINATING, frozenset({COORDINATOR, BODY})
+            "start",
+            _("Start coordinating"),
+            (REFERRED,),
+            COORDINATING,
+            frozenset({COORDINATOR, BODY}),
         ),
         Transition(
             "resolve",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fuyuan.accounts.permissions import relations_to, scope_for
-from fuyuan.core.models import StaleObjectError
+from fuyuan.core.view_helpers import REFUSALS, apply_refusal
 from fuyuan.core.workflow import TransitionError
 
 from . import actions
@@ -70,27 +70,6 @@ def _allowed(user: Any, matter: Matter, action: str) -> None:
     """Visible but not permitted → 403 (checked before the input is looked at)."""
     if not matter.permits(scope_for(user), action):
         raise PermissionDenied(action)
-
-
-def _apply(form: forms.Form, exc: Exception) -> None:
-    """Put an action's refusal on the form, keeping its code."""
-    if isinstance(exc, TransitionError):
-        field = "comment" if exc.code == "workflow.comment_required" else None
-        if exc.code == "workflow.fields_required":
-            field = None
-        form.add_error(field, ValidationError(exc.message, code=exc.code))
-    elif isinstance(exc, StaleObjectError):
-        form.add_error(None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-    else:  # pragma: no cover
-        raise exc
-
-
-REFUSALS = (TransitionError, StaleObjectError, ValidationError)
 
 
 def _done(request: HttpRequest, matter: Matter, message: str) -> HttpResponse:
@@ -284,7 +263,7 @@ def matter_create(request: HttpRequest) -> HttpResponse:
                 **values,
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The matter was registered."))
     return render(
@@ -320,7 +299,7 @@ def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if stones.has_changed():
                     actions.set_milestones(user, matter, milestone_rows(stones))
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The matter was saved."))
     return render(
@@ -355,7 +334,7 @@ def matter_transition(request: HttpRequest, pk: int, transition: str) -> HttpRes
                 expected_version=form.cleaned_data.get("version"),
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("“%(action)s” was recorded.") % {"action": step.label})
     return _render_detail(request, pk, transition_form=form, error_form=form)
@@ -372,7 +351,7 @@ def matter_urge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.urge(user, matter, form.cleaned_data["text"])
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The lead unit was urged."))
     return _render_detail(request, pk, urge_form=form, error_form=form)
@@ -402,7 +381,7 @@ def matter_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             draft = _save_draft(request, matter, form)
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             if is_htmx:
                 return render(request, "matters/matter_draft_saved.html", {"draft": draft})
@@ -429,7 +408,7 @@ def matter_feedback_submit(request: HttpRequest, pk: int) -> HttpResponse:
                     actions.add_attachment(user, matter, form.cleaned_data["file"], feedback=draft)
                 actions.submit_feedback(user, draft)
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The progress report was submitted."))
     return _render_detail(request, pk, feedback_form=form, error_form=form)
@@ -447,7 +426,7 @@ def matter_co_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.co_unit_report(user, matter, form.cleaned_data["text"])
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The report was sent to the lead unit."))
     return _render_detail(request, pk, co_report_form=form, error_form=form)
@@ -470,7 +449,7 @@ def matter_extension(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["progress_note"],
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The extension was requested."))
     return _render_detail(request, pk, extension_form=form, error_form=form)
@@ -492,7 +471,7 @@ def matter_extension_decide(request: HttpRequest, pk: int, ext: int, decision: s
                 user, extension, decision == "approve", form.cleaned_data["comment"]
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The extension request was decided."))
     return _render_detail(request, pk, decision_form=form, error_form=form)
@@ -539,7 +518,7 @@ def matter_share(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.share_upward(user, matter)
     except REFUSALS as exc:
-        _apply(form, exc)
+        apply_refusal(form, exc)
         return _render_detail(request, pk, error_form=form)
     return _done(request, matter, _("The matter is now visible to the level above."))
 
@@ -562,7 +541,7 @@ def matter_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["comment"],
             )
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The rating was recorded."))
     return _render_detail(request, pk, evaluation_form=form, error_form=form)
@@ -581,7 +560,7 @@ def matter_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_attachment(user, matter, form.cleaned_data["file"])
         except REFUSALS as exc:
-            _apply(form, exc)
+            apply_refusal(form, exc)
         else:
             return _done(request, matter, _("The file was attached."))
     return _render_detail(request, pk, attachment_form=form, error_form=form)

@@ -13,6 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from fuyuan.accounts.actions import SYSTEM_USERNAME
 from fuyuan.audit.models import AuditEntry
 from fuyuan.litigation import figures
 from fuyuan.litigation.models import LossRiskWarning, RiskLevel
@@ -115,7 +116,7 @@ def test_a_flagged_body_gets_a_warning_a_matter_and_notifications_once(world: An
     assert matter.deadline == TODAY + datetime.timedelta(days=30)
     # Written by the system account, which cannot sign in.
     system = matter.created_by
-    assert system.username == figures.SYSTEM_USERNAME
+    assert system.username == SYSTEM_USERNAME
     assert not system.is_active and not system.has_usable_password()
     assert AuditEntry.objects.filter(action="litigation.loss_risk.raise", actor=system).count() == 1
     notified = set(
