@@ -978,7 +978,8 @@ def _issues_of(batch: ImportBatch, row: Row) -> list[ImportIssue]:
             column=item.column[:60],
             code=item.code[:60],
             message=item.message[:MAX_MESSAGE],
-            raw=row.raw,
+            # Pairs, not an object: PostgreSQL's jsonb does not keep the keys' order.
+            raw=[[header, text] for header, text in row.raw.items()],
         )
 
     if row.duplicate_of is not None:
@@ -1303,7 +1304,7 @@ def issues_page(
         issue.column_label = str(column.label) if column else issue.column  # type: ignore[attr-defined]
         issue.cells = [  # type: ignore[attr-defined]
             (header, text, bool(issue.column) and header_map.get(header) == issue.column)
-            for header, text in (issue.raw or {}).items()
+            for header, text in (issue.raw or [])
         ]
     result.object_list = items
     return result

@@ -295,7 +295,8 @@ class ImportIssue(models.Model):
     column = models.CharField(_("column"), max_length=60, blank=True)
     code = models.CharField(_("code"), max_length=60)
     message = models.TextField(_("message"))
-    raw = models.JSONField(_("cells"), default=dict, blank=True)
+    # [[header, text], …] in the file's order.
+    raw = models.JSONField(_("cells"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("import issue")

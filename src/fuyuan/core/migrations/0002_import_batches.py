@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('column', models.CharField(blank=True, max_length=60, verbose_name='column')),
                 ('code', models.CharField(max_length=60, verbose_name='code')),
                 ('message', models.TextField(verbose_name='message')),
-                ('raw', models.JSONField(blank=True, default=dict, verbose_name='cells')),
+                ('raw', models.JSONField(blank=True, default=list, verbose_name='cells')),
                 ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='core.importbatch', verbose_name='batch')),
             ],
             options={

@@ -272,7 +272,7 @@ def test_row_errors_carry_codes_columns_and_the_row_number_seen_in_excel(days, w
         (8, "error", "date", "test.too_old"),
     ]
     bad_date = batch.issues.get(row_number=3)
-    assert bad_date.raw == {"日期": "2024-13-01", "类型": "放假", "名称": ""}
+    assert bad_date.raw == [["日期", "2024-13-01"], ["类型", "放假"], ["名称", ""]]
     assert "2024-13-01" in bad_date.message
 
     importing.confirm(batch, world.users["city_office"])

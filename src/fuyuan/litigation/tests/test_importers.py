@@ -256,7 +256,7 @@ def test_a_file_with_broken_rows_previews_every_error_and_stores_only_after_conf
     assert (batch.ok_rows, batch.error_rows, batch.duplicate_rows) == (1, 10, 1)
     unknown = batch.issues.get(code="litigation.import.unknown_body")
     assert "驻马店市不存在局" in unknown.message and unknown.column == "defendants"
-    assert unknown.raw["被告"] == f"{HRSS}、驻马店市不存在局"
+    assert dict(unknown.raw)["被告"] == f"{HRSS}、驻马店市不存在局"
     assert "豫1799" in batch.issues.get(code="litigation.import.unknown_court").message
     assert not AdminCase.objects.exists()
 
