@@ -74,9 +74,7 @@ def _page(request: HttpRequest, rows: Any) -> Page:
 
 def _decorate_case(case: AdminCase) -> None:
     case.stage_tone = STAGE_TONES.get(case.stage, "secondary")  # type: ignore[attr-defined]
-    case.elsewhere = not case.jurisdiction.path.startswith(  # type: ignore[attr-defined]
-        case.court.jurisdiction.path
-    )
+    case.elsewhere = case.heard_elsewhere  # type: ignore[attr-defined]
 
 
 def _case_rows(user: Any) -> QuerySet[AdminCase]:

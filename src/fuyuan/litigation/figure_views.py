@@ -24,6 +24,7 @@ from fuyuan.core.view_helpers import query_without_page
 
 from . import figures as fig
 from .models import Instance, RiskLevel
+from .queries import CaseFilterSet
 from .report_forms import FigureFilterForm
 
 PER_PAGE = 30
@@ -43,12 +44,7 @@ def _member(request: HttpRequest) -> Any:
 
 # --- links to the case ledger -------------------------------------------------------------------
 def _case_filters() -> dict[str, Any]:
-    """The case ledger's filters (helper module queries), so a link only uses parameters the
-    ledger understands: a count links only when the ledger can show exactly those cases."""
-    try:
-        from .queries import CaseFilterSet
-    except ImportError:  # pragma: no cover - the ledger is part of the app
-        return {}
+    """The case ledger's filters: a link uses only parameters the ledger understands."""
     return dict(CaseFilterSet.base_filters)
 
 
@@ -96,10 +92,8 @@ def _row_links(
     if concluded is not None:
         base = [*first, ("stage", "concluded"), *concluded, *who]
         links["concluded"] = _link(supported, base)
-        outcome = supported.get("outcome")
-        if outcome is not None and "Multiple" in type(outcome).__name__:
-            losses = [("outcome", o) for o in loss_outcomes]
-            links["losses"] = _link(supported, [*base, *losses]) if losses else ""
+        losses = [("outcome", o) for o in loss_outcomes]
+        links["losses"] = _link(supported, [*base, *losses]) if losses else ""
     return links
 
 

@@ -142,6 +142,12 @@ class AdminCase(BaseModel):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def heard_elsewhere(self) -> bool:
+        """Heard by another county's court (相对集中管辖): neither area contains the other."""
+        court_path, own_path = self.court.jurisdiction.path, self.jurisdiction.path
+        return not (own_path.startswith(court_path) or court_path.startswith(own_path))
+
     def relations(self, scope: Any) -> set[str]:
         from fuyuan.accounts.models import Role
 

@@ -40,15 +40,21 @@ def list_rows(user: Any) -> QuerySet[AdminCase]:
 
 
 def heard_elsewhere_q() -> Q:
-    """Heard by a court whose area does not contain the defendant's jurisdiction: another
-    county's court (相对集中管辖). A county body's case at the city's intermediate court is not
-    "elsewhere"."""
-    return ~Q(jurisdiction__path__startswith=F("court__jurisdiction__path"))
+    """Heard by another county's court (相对集中管辖): neither the court's area contains the
+    defendant's jurisdiction nor the other way round. A county body's case at the city's
+    intermediate court, or a city body's case at the basic court of the city's own district,
+    is not "elsewhere" (same rule as `AdminCase.heard_elsewhere`)."""
+    return ~Q(jurisdiction__path__startswith=F("court__jurisdiction__path")) & ~Q(
+        court__jurisdiction__path__startswith=F("jurisdiction__path")
+    )
 
 
 def _cases_units(user: Any, field: str) -> QuerySet[Unit]:
     ids = AdminCase.objects.visible_to(user).values(field)
     return Unit.objects.filter(pk__in=ids).order_by("jurisdiction__path", "order_no", "pk")
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -67,8 +73,21 @@ class CaseFilterSet(django_filters.FilterSet):
         method="filter_jurisdiction",
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=CaseStage.choices)
-    outcome = django_filters.ChoiceFilter(
+    outcome = django_filters.MultipleChoiceFilter(
         label=_("Outcome"), choices=list(ADMIN_CASE_OUTCOMES.items())
+    )
+    # Periods, so every count of the figures page links to exactly the cases behind it.
+    filed_from = django_filters.DateFilter(
+        label=_("Filed from"), field_name="filed_on", lookup_expr="gte", widget=DATE
+    )
+    filed_to = django_filters.DateFilter(
+        label=_("Filed until"), field_name="filed_on", lookup_expr="lte", widget=DATE
+    )
+    concluded_from = django_filters.DateFilter(
+        label=_("Concluded from"), field_name="concluded_on", lookup_expr="gte", widget=DATE
+    )
+    concluded_to = django_filters.DateFilter(
+        label=_("Concluded until"), field_name="concluded_on", lookup_expr="lte", widget=DATE
     )
     instance = django_filters.ChoiceFilter(label=_("Procedure"), choices=Instance.choices)
     enterprise = django_filters.BooleanFilter(

@@ -85,6 +85,21 @@ def test_counts_link_to_the_case_ledger_filtered(world: Any, client_for: Any) ->
     assert ledger.context["page"].paginator.count == 4  # C1–C4 (S1 is a second-instance case)
 
 
+def test_concluded_and_loss_counts_link_to_exactly_those_cases(world: Any, client_for: Any) -> None:
+    build_data(world)
+    response = client_for("city_office").get(FIGURES, {"year": YEAR})
+    hrss = str(world.units["hrss"].pk)
+    row = next(r for r in response.context["result"].by_body if r.unit == world.units["hrss"])
+    found = [q for q in links(response.content.decode()) if q.get("defendant") == [hrss]]
+    loss_link = next(q for q in found if "outcome" in q)
+    concluded_link = next(q for q in found if "concluded_from" in q and "outcome" not in q)
+    ledger = reverse("litigation:case_list")
+    assert row.losses and row.concluded > row.losses
+    for query, expected in ((loss_link, row.losses), (concluded_link, row.concluded)):
+        page = client_for("city_office").get(ledger, query).context["page"]
+        assert page.paginator.count == expected
+
+
 def test_a_year_without_cases_shows_dashes(world: Any, client_for: Any) -> None:
     build_data(world)
     response = client_for("city_office").get(FIGURES, {"year": 2020})
