@@ -43,6 +43,7 @@ run: install var/keys.env
 	$(FUYUAN) load_demo_matters --if-empty && \
 	$(FUYUAN) load_demo_mechanism --if-empty && \
 	$(FUYUAN) load_demo_litigation --if-empty && \
+	$(FUYUAN) load_demo_enforcement --if-empty && \
 	{ $(FUYUAN) db_worker --no-reload --verbosity 0 & worker=$$!; \
 	  $(FUYUAN) scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \

@@ -509,6 +509,20 @@ def _litigation_cases() -> list[Case]:
 
 CASES += _litigation_cases()
 
+
+def _enforcement_cases() -> list[Case]:
+    """Rows of the enforcement, bankruptcy and risks apps, one module per area."""
+    from .authz_matrix_bankruptcy import BANKRUPTCY_CASES
+    from .authz_matrix_enf_cases import ENF_CASE_CASES
+    from .authz_matrix_enf_checks import ENF_CHECK_CASES
+    from .authz_matrix_enf_debtors import ENF_DEBTOR_CASES
+    from .authz_matrix_risks import RISK_CASES
+
+    return [*ENF_DEBTOR_CASES, *ENF_CHECK_CASES, *ENF_CASE_CASES, *BANKRUPTCY_CASES, *RISK_CASES]
+
+
+CASES += _enforcement_cases()
+
 # Django admin: reference data for the system administrator only; everyone else is sent to
 # the admin's sign-in page. Checked for every admin route that takes no arguments.
 ADMIN_EXPECTED = {role: 302 for role in ROLES} | {"system_admin": 200}

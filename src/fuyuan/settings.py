@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "fuyuan.liaison",
     "fuyuan.reporting",
     "fuyuan.litigation",
+    "fuyuan.enforcement",
+    "fuyuan.bankruptcy",
+    "fuyuan.risks",
     "fuyuan.demo",
 ]
 

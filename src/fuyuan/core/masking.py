@@ -21,3 +21,27 @@ def mask_id_number(value: str | None) -> str:
     if len(value) <= 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+_RESIDENT_ID_TYPES = frozenset({"resident_id", "resident_id_15"})
+_ORGANISATION_ID_TYPES = frozenset({"credit_code", "organisation_code"})
+
+
+def mask_identifier(value: str | None, id_type: str | None) -> str:
+    """Mask an identity document number for display, by document type (DOMAIN.md §5).
+
+    Resident ID numbers: first 6 + stars + last 4 (`mask_id_number`); permits, passports and
+    other personal documents: first 2 + stars + last 2; credit and organisation codes are not
+    personal information and are shown in full. A value already masked (it contains `*`, as on
+    the court's public list) is returned as it is.
+    """
+    if not value:
+        return ""
+    value = value.strip()
+    if "*" in value or "＊" in value or str(id_type or "") in _ORGANISATION_ID_TYPES:
+        return value
+    if str(id_type or "") in _RESIDENT_ID_TYPES:
+        return mask_id_number(value)
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import time
 from collections import Counter
 
 import pytest
@@ -152,12 +151,11 @@ def test_chinese_keyword_search_finds_demo_matters() -> None:
         ).exists()
 
 
-def test_if_empty_loads_once_and_the_load_takes_seconds() -> None:
+def test_if_empty_loads_once() -> None:
+    # Speed is measured by the benchmarks (`make bench`), never by a timed unit test.
     with time_machine.travel(TODAY, tick=False):
         call_command("load_demo", stdout=io.StringIO())
-        started = time.monotonic()
         call_command("load_demo_matters", "--if-empty", stdout=io.StringIO())
-        took = time.monotonic() - started
         count = Matter.objects.count()
         out = io.StringIO()
         call_command("load_demo_matters", "--if-empty", stdout=out)
@@ -165,7 +163,6 @@ def test_if_empty_loads_once_and_the_load_takes_seconds() -> None:
         assert Matter.objects.count() == count
         with pytest.raises(CommandError, match="already"):
             call_command("load_demo_matters", stdout=io.StringIO())
-        assert took < 10
 
 
 def test_demo_matters_refuse_without_the_org_demo() -> None:
