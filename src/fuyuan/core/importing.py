@@ -93,6 +93,9 @@ class Column:
     required: bool = False
     parse: Callable[[str], Any] | None = None
     max_length: int | None = None
+    # Personal data (an identity number): the preview's copy of a problem row keeps this
+    # cell masked, so the issue table never holds the number in clear.
+    personal: bool = False
 
     def names(self) -> set[str]:
         found = {normalise_header(self.key), normalise_header(str(self.label))}
@@ -968,7 +971,18 @@ def _column_names(column: Column) -> str:
     return f"“{column.label}”" + (f"（{column.headers[0]}）" if column.headers else "")
 
 
-def _issues_of(batch: ImportBatch, row: Row) -> list[ImportIssue]:
+def _stored_cells(row: Row, personal_headers: set[str]) -> list[list[str]]:
+    from .masking import mask_id_number
+
+    return [
+        [header, mask_id_number(text) if header in personal_headers and text else text]
+        for header, text in row.raw.items()
+    ]
+
+
+def _issues_of(
+    batch: ImportBatch, row: Row, personal_headers: set[str] | None = None
+) -> list[ImportIssue]:
     def issue(level: str, item: RowIssue) -> ImportIssue:
         return ImportIssue(
             batch=batch,
@@ -979,7 +993,7 @@ def _issues_of(batch: ImportBatch, row: Row) -> list[ImportIssue]:
             code=item.code[:60],
             message=item.message[:MAX_MESSAGE],
             # Pairs, not an object: PostgreSQL's jsonb does not keep the keys' order.
-            raw=[[header, text] for header, text in row.raw.items()],
+            raw=_stored_cells(row, personal_headers or set()),
         )
 
     if row.duplicate_of is not None:
@@ -995,8 +1009,10 @@ def _issues_of(batch: ImportBatch, row: Row) -> list[ImportIssue]:
 def _scan(batch: ImportBatch, run: _Run, keep: Callable[[Row], None] | None = None) -> None:
     """Go through every row, writing issues in chunks; `keep` receives every row."""
     pending: list[ImportIssue] = []
+    personal_keys = {c.key for c in run.feed.columns if c.personal}
     for row in run.rows():
-        found = _issues_of(batch, row)
+        personal = {h for h, key in run.header_map.items() if key in personal_keys}
+        found = _issues_of(batch, row, personal)
         if found:
             pending += found
             if len(pending) >= ISSUE_CHUNK:

@@ -315,6 +315,7 @@ class DebtorFeed(importing.Feed):
             ),
             required=True,
             max_length=40,
+            personal=True,
         ),
         Column("sex", gettext_lazy("Sex"), headers=("性别", "sexy", "sexname"), max_length=4),
         Column("age", gettext_lazy("Age"), headers=("年龄", "age"), parse=importing.parse_int),
@@ -585,6 +586,7 @@ class RemovalFeed(importing.Feed):
                 "cardNum",
             ),
             max_length=40,
+            personal=True,
         ),
         Column(
             "name",

@@ -94,6 +94,18 @@ def test_preview_reports_each_bad_row_with_its_code_and_stores_nothing(world, fm
     assert not DebtorRecord.objects.exists()
 
 
+def test_the_preview_keeps_identity_numbers_of_problem_rows_masked(world):
+    batch = preview(world, "utf-8 csv")
+    held = batch.issues.filter(code="resident_id.check").first()
+    cells = dict(held.raw)
+    shown = [text for text in cells.values() if "*" in text]
+    assert shown, cells  # the number is there, masked (first 6 + stars + last 4)
+    assert not any(
+        len(text) >= 15 and text.isalnum() and text[:6].isdigit() and "*" not in text
+        for text in cells.values()
+    ), cells
+
+
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_confirm_stores_the_good_rows_with_their_document_types(world, fmt):
     batch = importing.confirm(preview(world, fmt), world.users["court_staff"])
