@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuyuan.accounts.models import Role, RoleAssignment, User
+from fuyuan.accounts import recipients
+from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import relations_to, require, scope_for
 from fuyuan.audit.record import record, snapshot
 from fuyuan.core import calendar
@@ -148,33 +149,6 @@ def _may_register(actor: Any, court: Unit) -> bool:
     return scope.acts_for(court.pk, Role.COURT) or scope.oversees(
         court.jurisdiction.path, Role.OFFICE
     )
-
-
-def _active_users(q: Q) -> list[Any]:
-    assignments = RoleAssignment.objects.active_on(_today()).filter(q)
-    return list(
-        User.objects.filter(pk__in=assignments.values("user_id"), is_active=True).order_by("pk")
-    )
-
-
-def _with_successor(unit: Unit) -> list[int]:
-    ids = [unit.pk]
-    if unit.successor_id:
-        ids.append(unit.current_successor().pk)
-    return ids
-
-
-def unit_users(unit: Unit) -> list[Any]:
-    """Liaison officers of a unit (or of the unit that took it over)."""
-    return _active_users(Q(role=Role.LIAISON, unit_id__in=_with_successor(unit)))
-
-
-def court_users(court: Unit) -> list[Any]:
-    return _active_users(Q(role=Role.COURT, unit_id__in=_with_successor(court)))
-
-
-def office_users(mechanism: Mechanism) -> list[Any]:
-    return _active_users(Q(role=Role.OFFICE, jurisdiction_id=mechanism.jurisdiction_id))
 
 
 def _notify(
@@ -975,3 +949,17 @@ __all__ = [
     "update_case",
     "urge_overdue_queries",
 ]
+
+
+# --- recipients (accounts.recipients, under the names this module has always used) ---
+def unit_users(unit: Unit) -> list[Any]:
+    """Liaison officers of a unit (or of the unit that took it over)."""
+    return recipients.unit_users(unit)
+
+
+def court_users(court: Unit) -> list[Any]:
+    return recipients.court_users(court)
+
+
+def office_users(mechanism: Mechanism) -> list[Any]:
+    return recipients.office_users(mechanism.jurisdiction_id)

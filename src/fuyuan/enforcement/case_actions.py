@@ -42,7 +42,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fuyuan.accounts.models import Role, RoleAssignment, User
+from fuyuan.accounts import recipients
+from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import relations_to, scope_for
 from fuyuan.audit.record import record, snapshot
 from fuyuan.core.case_numbers import CaseNumberError, parse_case_number
@@ -194,32 +195,6 @@ def debtor_choices(actor: Any) -> QuerySet[Unit]:
 
 
 # --- who is told ------------------------------------------------------------------------------
-def _active_users(q: Q) -> list[Any]:
-    assignments = RoleAssignment.objects.active_on(_today()).filter(q)
-    return list(
-        User.objects.filter(pk__in=assignments.values("user_id"), is_active=True).order_by("pk")
-    )
-
-
-def _with_successor(unit: Unit) -> list[int]:
-    ids = [unit.pk]
-    if unit.successor_id:
-        ids.append(unit.current_successor().pk)
-    return ids
-
-
-def liaison_users(unit: Unit) -> list[Any]:
-    """Liaison officers of a body (or of the body that took it over)."""
-    return _active_users(Q(role=Role.LIAISON, unit_id__in=_with_successor(unit)))
-
-
-def court_users(court: Unit) -> list[Any]:
-    return _active_users(Q(role=Role.COURT, unit_id__in=_with_successor(court)))
-
-
-def office_users(jurisdiction_id: int) -> list[Any]:
-    """Office staff assigned to the jurisdiction itself."""
-    return _active_users(Q(role=Role.OFFICE, jurisdiction_id=jurisdiction_id))
 
 
 def send_notice(
@@ -770,3 +745,18 @@ def case_figures(queryset: QuerySet[EnforcementCase]) -> dict[str, Any]:
         "by_body": by_body,
         "by_jurisdiction": by_jurisdiction,
     }
+
+
+# --- recipients (accounts.recipients, under the names this module has always used) ---
+def liaison_users(unit: Unit) -> list[Any]:
+    """Liaison officers of a body (or of the body that took it over)."""
+    return recipients.unit_users(unit)
+
+
+def court_users(court: Unit) -> list[Any]:
+    return recipients.court_users(court)
+
+
+def office_users(jurisdiction_id: int) -> list[Any]:
+    """Office staff assigned to the jurisdiction itself."""
+    return recipients.office_users(jurisdiction_id)

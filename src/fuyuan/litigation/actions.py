@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fuyuan.accounts.models import Post, PostKind, Role, RoleAssignment, User
+from fuyuan.accounts import recipients
+from fuyuan.accounts.models import Post, PostKind, Role, User
 from fuyuan.accounts.permissions import relations_to, require, scope_for
 from fuyuan.audit.record import record, snapshot
 from fuyuan.core.case_numbers import CaseNumberError, parse_case_number
@@ -184,39 +185,11 @@ def _may_enter(actor: Any, court: Unit, defendant: Unit) -> bool:
     )
 
 
-def _active_users(q: Q) -> list[Any]:
-    assignments = RoleAssignment.objects.active_on(_today()).filter(q)
-    return list(
-        User.objects.filter(pk__in=assignments.values("user_id"), is_active=True).order_by("pk")
-    )
-
-
-def _with_successor(unit: Unit) -> list[int]:
-    ids = [unit.pk]
-    if unit.successor_id:
-        ids.append(unit.current_successor().pk)
-    return ids
-
-
-def body_users(unit: Unit) -> list[Any]:
-    """Liaison officers of a body (or of the body that took it over)."""
-    return _active_users(Q(role=Role.LIAISON, unit_id__in=_with_successor(unit)))
-
-
-def court_users(court: Unit) -> list[Any]:
-    return _active_users(Q(role=Role.COURT, unit_id__in=_with_successor(court)))
-
-
-def office_users(jurisdiction: Jurisdiction) -> list[Any]:
-    """Office staff assigned to the jurisdiction itself."""
-    return _active_users(Q(role=Role.OFFICE, jurisdiction_id=jurisdiction.pk))
-
-
 def head_users(unit: Unit) -> list[Any]:
     """Holders of the body's head post (正职) who have an account. A head without an account
     cannot be reached: notifications (SMS included) go to users only."""
     posts = Post.objects.filter(
-        unit_id__in=_with_successor(unit), kind=PostKind.HEAD, holder__isnull=False
+        unit_id__in=recipients.unit_and_successor(unit), kind=PostKind.HEAD, holder__isnull=False
     )
     return list(
         User.objects.filter(person__posts__in=posts, is_active=True).distinct().order_by("pk")
@@ -1146,3 +1119,18 @@ __all__ = [
     "update_case",
     "update_hearing",
 ]
+
+
+# --- recipients (accounts.recipients, under the names this module has always used) ---
+def body_users(unit: Unit) -> list[Any]:
+    """Liaison officers of a body (or of the body that took it over)."""
+    return recipients.unit_users(unit)
+
+
+def court_users(court: Unit) -> list[Any]:
+    return recipients.court_users(court)
+
+
+def office_users(jurisdiction: Jurisdiction) -> list[Any]:
+    """Office staff assigned to the jurisdiction itself."""
+    return recipients.office_users(jurisdiction.pk)
