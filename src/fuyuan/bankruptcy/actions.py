@@ -90,19 +90,8 @@ def case_url(case: BankruptcyCase | int) -> str:
 
 # --- where things belong ----------------------------------------------------------------------
 def mechanism_for(unit: Unit) -> Mechanism | None:
-    """The joint meeting of the unit's jurisdiction, else the nearest one above it (same rule
-    as litigation's; copied, the apps do not import each other)."""
-    paths = unit.jurisdiction.ancestor_paths()
-    found = {
-        m.jurisdiction.path: m
-        for m in Mechanism.objects.filter(jurisdiction__path__in=paths).select_related(
-            "jurisdiction"
-        )
-    }
-    for path in reversed(paths):
-        if path in found:
-            return found[path]
-    return None
+    """The joint meeting of the unit's jurisdiction, else the nearest one above it."""
+    return Mechanism.objects.covering(unit.jurisdiction)
 
 
 def _under(paths: Iterable[str], field: str) -> Q:

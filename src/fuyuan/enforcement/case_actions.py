@@ -101,20 +101,10 @@ def case_url_for_matter(matter: Any) -> str:
     return case_url(int(ref)) if ref.isdigit() else ""
 
 
-# --- where a case belongs (copied from litigation.actions: same layer, no import) ---------------
+# --- where a case belongs ---------------------------------------------------------------------
 def mechanism_for(jurisdiction: Jurisdiction) -> Mechanism | None:
     """The joint meeting of the jurisdiction, else the nearest one above it."""
-    paths = jurisdiction.ancestor_paths()
-    found = {
-        m.jurisdiction.path: m
-        for m in Mechanism.objects.filter(jurisdiction__path__in=paths).select_related(
-            "jurisdiction", "office_unit"
-        )
-    }
-    for path in reversed(paths):
-        if path in found:
-            return found[path]
-    return None
+    return Mechanism.objects.covering(jurisdiction)
 
 
 def lead_unit_for(

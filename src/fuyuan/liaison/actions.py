@@ -80,17 +80,7 @@ def recipient_units(actor: Any) -> Any:
 def mechanism_for(unit: Unit) -> Mechanism | None:
     """The joint meeting of the unit's jurisdiction, else the nearest one above it (a zone
     without its own mechanism works with its city's)."""
-    paths = unit.jurisdiction.ancestor_paths()
-    found = {
-        m.jurisdiction.path: m
-        for m in Mechanism.objects.filter(jurisdiction__path__in=paths).select_related(
-            "jurisdiction"
-        )
-    }
-    for path in reversed(paths):
-        if path in found:
-            return found[path]
-    return None
+    return Mechanism.objects.covering(unit.jurisdiction)
 
 
 def _unit_users(unit_id: int, *roles: str) -> list[Any]:

@@ -216,6 +216,21 @@ class MechanismQuerySet(models.QuerySet["Mechanism"]):
 
         return self.filter(scope_for(user).jurisdiction_q("jurisdiction_id", "jurisdiction__path"))
 
+    def covering(self, jurisdiction: Jurisdiction) -> Mechanism | None:
+        """The joint meeting of the jurisdiction, else the nearest one above it (a zone
+        without its own mechanism works with its city's). One query."""
+        paths = jurisdiction.ancestor_paths()
+        found = {
+            m.jurisdiction.path: m
+            for m in self.filter(jurisdiction__path__in=paths).select_related(
+                "jurisdiction", "office_unit"
+            )
+        }
+        for path in reversed(paths):
+            if path in found:
+                return found[path]
+        return None
+
 
 class Mechanism(BaseModel):
     """The joint meeting (联席会议) of a jurisdiction, with its office and its settings."""

@@ -63,17 +63,7 @@ def event_url(event: RiskEvent | int) -> str:
 def mechanism_for(jurisdiction: Jurisdiction) -> Mechanism | None:
     """The joint meeting of the jurisdiction, else the nearest one above it (a zone without its
     own mechanism works with its city's)."""
-    paths = jurisdiction.ancestor_paths()
-    found = {
-        m.jurisdiction.path: m
-        for m in Mechanism.objects.filter(jurisdiction__path__in=paths).select_related(
-            "jurisdiction"
-        )
-    }
-    for path in reversed(paths):
-        if path in found:
-            return found[path]
-    return None
+    return Mechanism.objects.covering(jurisdiction)
 
 
 def office_mechanisms(actor: Any) -> QuerySet[Mechanism]:
