@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "fuyuan.core",
     "fuyuan.audit",
     "fuyuan.accounts",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "fuyuan.enforcement",
     "fuyuan.bankruptcy",
     "fuyuan.risks",
+    "fuyuan.exchange",
     "fuyuan.demo",
 ]
 
@@ -194,6 +198,49 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- REST API (docs/api.md) -------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fuyuan.exchange.auth.TokenAuthentication",
+        # People signed in to the pages may use the API from the browser (CSRF enforced).
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["fuyuan.core.api_policy.ScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["fuyuan.exchange.throttle.ClientRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["fuyuan.core.api_policy.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "fuyuan.core.api_policy.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fuyuan.core.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "府院联动数字化平台 API",
+    "DESCRIPTION": "Matters, the mechanism's records, court business and data exchange. "
+    "See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for people signed in and for system clients, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Default requests per minute of a system client (each client may have its own).
+FUYUAN_API_RATE_PER_MINUTE = int(os.environ.get("FUYUAN_API_RATE_PER_MINUTE", "120"))
+# File-drop exchange: the gateway writes into <root>/inbox/<feed>/, the platform writes export
+# packages into <root>/outbox/<unit code>/ (docs/api.md).
+FUYUAN_EXCHANGE_ROOT = Path(os.environ.get("FUYUAN_EXCHANGE_ROOT", VAR_DIR / "exchange"))
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
