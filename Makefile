@@ -44,6 +44,7 @@ run: install var/keys.env
 	$(FUYUAN) load_demo_mechanism --if-empty && \
 	$(FUYUAN) load_demo_litigation --if-empty && \
 	$(FUYUAN) load_demo_enforcement --if-empty && \
+	$(FUYUAN) load_demo_exchange --if-empty && \
 	{ $(FUYUAN) db_worker --no-reload --verbosity 0 & worker=$$!; \
 	  $(FUYUAN) scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
@@ -67,7 +68,7 @@ migrations-check: install
 
 # Regenerate the catalogue from the sources (needs GNU gettext), then check it is complete.
 messages: install
-	cd src/fuyuan && ../../$(FUYUAN) makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'tests/*'
+	cd src/fuyuan && ../../$(FUYUAN) makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'tests/*' --ignore 'testing.py'
 	$(BIN)/python tools/po.py compile
 
 check-messages: install
@@ -76,6 +77,15 @@ check-messages: install
 # An offline bundle for intranet deployment: Python wheels and npm tarballs (docs/deploy.md).
 bundle: install
 	tools/bundle.sh
+
+# Benchmarks (never timed unit tests). Only the bulk push is measured so far (docs/api.md):
+# 100,000 NDJSON rows through the importer with the peak of Python memory; PostgreSQL when
+# DATABASE_URL names one. bench-quick is the same at 10,000 rows.
+bench: install
+	$(BIN)/python benchmarks/push_memory.py --rows 100000
+
+bench-quick: install
+	$(BIN)/python benchmarks/push_memory.py --rows 10000
 
 clean:
 	rm -rf $(VENV) node_modules var/static bundle fuyuan-bundle.tar.gz

@@ -298,6 +298,20 @@ def calendar_day(w: Any) -> int:
     return CalendarDay.objects.filter(date__year=2026).first().pk
 
 
+def progress_batch(w: Any) -> dict[str, Any]:
+    """A progress sheet of a city matter, previewed by 人社局's liaison officer (the shared
+    importer's feed "matters.progress"); another unit that may import does not see it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fuyuan.core import importing
+
+    matter = city_matter(w)
+    content = f"id,version,进展情况\n{matter.pk},{matter.version},已召开协调会\n".encode()
+    upload = SimpleUploadedFile("进展填报.csv", content)
+    batch = importing.preview("matters.progress", upload, w.users["hrss_liaison"])
+    return {"batch": batch.pk}
+
+
 def saved_filter(w: Any, owner: str) -> int:
     from fuyuan.matters.models import SavedFilter
 
@@ -359,10 +373,17 @@ MATTER_CASES: list[Case] = [
     Case("matters:bulk_upload", UNIT_ROLES),
     Case("matters:bulk_download", UNIT_ROLES),
     Case(
+        "matters:bulk_preview",
+        {**only(["hrss_liaison"]), "court_staff": 404},
+        variant="a sheet the liaison uploaded",
+        kwargs=progress_batch,
+    ),
+    Case(
         "matters:bulk_confirm",
-        only(["hrss_liaison", "court_staff"], ok=302),
+        {**only(["hrss_liaison"], ok=302), "court_staff": 404},
+        variant="a sheet the liaison uploaded",
         method="post",
-        data=lambda w: {"token": "unknown"},
+        kwargs=progress_batch,
     ),
     Case("matters:matter_create", only(["city_office", "a_office"])),
     Case("matters:matter_detail", MATTER_READ, kwargs=pk_of(city_matter)),
@@ -522,6 +543,35 @@ def _enforcement_cases() -> list[Case]:
 
 
 CASES += _enforcement_cases()
+
+
+def _api_cases() -> list[Case]:
+    """Rows of the REST API (/api/v1/) and the exchange pages, one module per area."""
+    from .authz_matrix_api_enforcement import API_ENFORCEMENT_CASES
+    from .authz_matrix_api_exchange import API_EXCHANGE_CASES
+    from .authz_matrix_api_importer import API_IMPORTER_CASES
+    from .authz_matrix_api_litigation import API_LITIGATION_CASES
+    from .authz_matrix_api_matters_org import API_MATTERS_ORG_CASES
+    from .authz_matrix_api_mechanism import API_MECHANISM_CASES
+    from .authz_matrix_api_transfers import API_TRANSFERS_CASES
+
+    return [
+        *API_MATTERS_ORG_CASES,
+        *API_MECHANISM_CASES,
+        *API_LITIGATION_CASES,
+        *API_ENFORCEMENT_CASES,
+        *API_EXCHANGE_CASES,
+        *API_TRANSFERS_CASES,
+        *API_IMPORTER_CASES,
+    ]
+
+
+CASES += _api_cases()
+# The API's schema and its docs: for anyone signed in (people and system clients).
+CASES += [
+    Case("api:schema", expect(200, anonymous=401)),
+    Case("api:docs", expect(200, anonymous=401)),
+]
 
 # Django admin: reference data for the system administrator only; everyone else is sent to
 # the admin's sign-in page. Checked for every admin route that takes no arguments.

@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "fuyuan.core.api_schema.Schema",
     "EXCEPTION_HANDLER": "fuyuan.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
@@ -235,12 +235,38 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per choice set where several fields share a name ("state", "kind", …).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStageEnum": "fuyuan.litigation.models.CaseStage",
+        "HearingStateEnum": "fuyuan.litigation.models.HearingState",
+        "DisputeStateEnum": "fuyuan.litigation.workflow.DISPUTE_WORKFLOW.choices",
+        "RiskKindEnum": "fuyuan.risks.models.RiskKind",
+        "RiskLevelEnum": "fuyuan.risks.models.RiskLevel",
+        "RiskEventStateEnum": "fuyuan.risks.workflow.EVENT_WORKFLOW.choices",
+        "ImportChannelEnum": "fuyuan.core.models.ImportChannel",
+        "FeedbackActionEnum": "fuyuan.enforcement.models.FeedbackAction",
+        "IdTypeEnum": "fuyuan.enforcement.models.IdType",
+        "InquiryStateEnum": "fuyuan.enforcement.models.InquiryState",
+        "ImportStateEnum": "fuyuan.core.models.ImportState",
+        "IssueLevelEnum": "fuyuan.core.models.IssueLevel",
+        "MatterStateEnum": "fuyuan.matters.workflow.MATTER_WORKFLOW.choices",
+    },
 }
 # Default requests per minute of a system client (each client may have its own).
 FUYUAN_API_RATE_PER_MINUTE = int(os.environ.get("FUYUAN_API_RATE_PER_MINUTE", "120"))
 # File-drop exchange: the gateway writes into <root>/inbox/<feed>/, the platform writes export
 # packages into <root>/outbox/<unit code>/ (docs/api.md).
 FUYUAN_EXCHANGE_ROOT = Path(os.environ.get("FUYUAN_EXCHANGE_ROOT", VAR_DIR / "exchange"))
+FUYUAN_EXCHANGE_SCAN_SECONDS = int(os.environ.get("FUYUAN_EXCHANGE_SCAN_SECONDS", "60"))
+FUYUAN_EXCHANGE_SETTLE_SECONDS = int(os.environ.get("FUYUAN_EXCHANGE_SETTLE_SECONDS", "60"))
+# The packages' signature: HMAC-SM3 with this key (32 bytes hex; else derived from SECRET_KEY),
+# or another signer class (a cipher machine's SM2 service).
+FUYUAN_PACKAGE_KEY = os.environ.get("FUYUAN_PACKAGE_KEY", "")
+# The largest file pushed through the API (bytes; 200 MB by default).
+FUYUAN_IMPORT_MAX_BYTES = int(os.environ.get("FUYUAN_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+FUYUAN_PACKAGE_SIGNER = os.environ.get(
+    "FUYUAN_PACKAGE_SIGNER", "fuyuan.exchange.packages.HmacSm3Signer"
+)
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -26,7 +26,15 @@ class LoginForm(AuthenticationForm):
             "Wrong username or password. After 5 failures the account is locked for 30 minutes."
         ),
         "inactive": _("This account is disabled."),
+        "service_user": _("This account belongs to a system client and signs in with its token."),
     }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        """A system client's service user (exchange, reverse relation "api_client") never signs
+        in on the page, even if someone gave it a password."""
+        super().confirm_login_allowed(user)
+        if getattr(user, "api_client", None) is not None:
+            raise forms.ValidationError(self.error_messages["service_user"], code="service_user")
 
 
 class PasswordChangeForm(forms.Form):

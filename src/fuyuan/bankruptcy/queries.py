@@ -131,6 +131,36 @@ class QueryFilterSet(django_filters.FilterSet):
         return queryset.filter(state=QueryState.SENT, due_on__lt=timezone.localdate())
 
 
+def visible_items(user: Any) -> QuerySet[CoordinationItem]:
+    """Coordination items of the cases the user may see (a case's page lists them all)."""
+    return CoordinationItem.objects.filter(
+        case__in=BankruptcyCase.objects.visible_to(user).values("pk")
+    ).select_related("case", "lead_unit", "matter")
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number within the database's integer range."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class ItemFilterSet(django_filters.FilterSet):
+    """Filters of coordination items (the REST API's list; the pages show them per case)."""
+
+    case = IdFilter(label=_("Case"), field_name="case_id")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ItemKind.choices)
+    lead_unit = IdFilter(label=_("Lead unit"), field_name="lead_unit_id")
+
+    class Meta:
+        model = CoordinationItem
+        fields: list[str] = []
+
+
 def visible_funds(user: Any) -> QuerySet[Fund]:
     return Fund.objects.visible_to(user).select_related("mechanism__jurisdiction")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "bankruptcy"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
         name="application_transition",
     ),
     path("figures/", views.figures, name="figures"),
+    *import_views.PAGES.urlpatterns("import/"),
 ]

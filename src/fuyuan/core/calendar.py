@@ -207,8 +207,30 @@ def seed_year(year: int, source: str = "chinesecalendar") -> int | None:
     return len(new)
 
 
-def seed_from_package(years: list[int], source: str = "chinesecalendar") -> int:
+PROVISIONAL = "provisional"
+
+
+def seed_from_package(
+    years: list[int], source: str = "chinesecalendar", *, provisional: bool = False
+) -> int:
     """Load the holiday arrangement of `years` from the chinesecalendar package into the
-    calendar table (idempotent); a year the package does not know is skipped. Returns the
-    number of years loaded."""
-    return sum(1 for year in years if seed_year(year, source) is not None)
+    calendar table (idempotent); a year the package does not know is skipped — or, with
+    `provisional` (the demo data only), marked known with weekends alone (source
+    "provisional", a note saying so) until the office enters the published arrangement.
+    Returns the number of years loaded from the package."""
+    from .models import CalendarYear
+
+    loaded = 0
+    for year in years:
+        if seed_year(year, source) is not None:
+            loaded += 1
+        elif provisional:
+            CalendarYear.objects.get_or_create(
+                year=year,
+                defaults={
+                    "source": PROVISIONAL,
+                    "note": "演示数据：该年度节假日安排尚未录入，暂只按周末计。",
+                },
+            )
+            invalidate()
+    return loaded

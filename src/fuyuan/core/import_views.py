@@ -35,13 +35,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from . import importing
 from .models import ImportBatch, ImportState, IssueLevel
@@ -310,3 +313,123 @@ def handle_confirm(
         },
     )
     return redirect(done_url)
+
+
+# --- the pages of an app's feeds, in one declaration ---------------------------------------------
+class ImportPages:
+    """The upload, preview, confirm and sample pages of one group of feeds, declared once by
+    the app (e.g. the court's ledger of bankruptcy cases) and mounted with `urlpatterns`:
+
+        PAGES = ImportPages(namespace="bankruptcy", name="case_import", feeds=(CASES_FEED,),
+                            title=…, list_url_name="bankruptcy:case_list",
+                            templates="bankruptcy/case_import", samples={…})
+        urlpatterns += PAGES.urlpatterns("import/")
+
+    gives `<prefix>` (upload), `<prefix><batch>/` (preview), `<prefix><batch>/confirm/` and
+    `<prefix>sample/` (`?format=…`), named `<name>`, `<name>_preview`, `<name>_confirm` and
+    `<name>_sample`. `samples` maps a format to (label, extension, content type, builder of
+    the file's bytes); `sample_name` is the downloaded file's name without extension."""
+
+    def __init__(
+        self,
+        *,
+        namespace: str,
+        name: str,
+        feeds: Sequence[str],
+        title: str | Promise,
+        list_url_name: str,
+        templates: str,
+        samples: dict[str, tuple[str, str, str, Any]] | None = None,
+        sample_name: str = "",
+    ) -> None:
+        self.namespace = namespace
+        self.name = name
+        self.feeds = tuple(feeds)
+        self.title = title
+        self.list_url_name = list_url_name
+        self.templates = templates
+        self.samples = samples or {}
+        self.sample_name = sample_name
+
+    def _url(self, suffix: str = "", *args: Any) -> str:
+        return reverse(f"{self.namespace}:{self.name}{suffix}", args=args or None)
+
+    def may_import(self, user: Any) -> bool:
+        """Whether the user may import to any of the feeds (the list shows the button)."""
+        return bool(allowed_feeds(user, self.feeds))
+
+    def sample_links(self) -> list[dict[str, Any]]:
+        if not self.samples:
+            return []
+        url = self._url("_sample")
+        links = [(label, f"{url}?format={fmt}") for fmt, (label, *_rest) in self.samples.items()]
+        return [{"label": importing.get(self.feeds[0]).label, "links": links}]
+
+    def upload(self, request: HttpRequest) -> HttpResponse:
+        """GET: the upload page with the sample files. POST: upload a file, go to its preview."""
+        if request.method == "POST":
+            return handle_upload(
+                request, self.feeds, options={}, preview_url_name=self._name("_preview")
+            )
+        return render_upload(
+            request,
+            self.feeds,
+            action_url=self._url(),
+            title=self.title,
+            preview_url_name=self._name("_preview"),
+            template_name=f"{self.templates}_upload.html",
+            extra_context={"samples": self.sample_links()},
+        )
+
+    def preview(self, request: HttpRequest, batch: int) -> HttpResponse:
+        found = get_batch(request, batch, self.feeds)
+        return render_preview(
+            request,
+            found,
+            confirm_url=self._url("_confirm", found.pk),
+            back_url=self._url(),
+            template_name=f"{self.templates}_preview.html",
+            extra_context={"list_url": reverse(self.list_url_name)},
+        )
+
+    def confirm(self, request: HttpRequest, batch: int) -> HttpResponse:
+        found = get_batch(request, batch, self.feeds)
+        if not importing.get(found.feed).may_import(request.user):
+            raise PermissionDenied("import")
+        return handle_confirm(request, found, done_url=self._url("_preview", found.pk))
+
+    def sample(self, request: HttpRequest) -> HttpResponse:
+        """A sample file (`?format=…`, the first declared format by default)."""
+        if not self.may_import(request.user):
+            raise PermissionDenied("import")
+        fmt = request.GET.get("format", next(iter(self.samples), ""))
+        if fmt not in self.samples:
+            raise Http404
+        _label, extension, content_type, build = self.samples[fmt]
+        response = HttpResponse(build(fmt), content_type=content_type)
+        disposition = content_disposition_header(True, f"{self.sample_name}.{extension}")
+        response.headers["Content-Disposition"] = disposition or "attachment"
+        return response
+
+    def _name(self, suffix: str = "") -> str:
+        return f"{self.namespace}:{self.name}{suffix}"
+
+    def urlpatterns(self, prefix: str) -> list[URLPattern]:
+        patterns = [
+            path(prefix, login_required(self.upload), name=self.name),
+            path(
+                f"{prefix}<int:batch>/",
+                login_required(self.preview),
+                name=f"{self.name}_preview",
+            ),
+            path(
+                f"{prefix}<int:batch>/confirm/",
+                login_required(require_POST(self.confirm)),
+                name=f"{self.name}_confirm",
+            ),
+        ]
+        if self.samples:
+            patterns.append(
+                path(f"{prefix}sample/", login_required(self.sample), name=f"{self.name}_sample")
+            )
+        return patterns

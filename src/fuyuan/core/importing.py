@@ -13,6 +13,12 @@ stores chunks of good rows. The framework does the rest, the same way for every 
 - `confirm()` reads the stored file again and hands the good rows to `feed.store` in chunks
   inside ONE transaction, with one audit entry for the batch; a failure stores nothing and
   leaves the batch "failed" with the message.
+- `submit()` (API pushes, gateway drops) stores the file as a batch "queued" — idempotent by
+  the client's batch id, a concurrent duplicate id refused with "import.batch_conflict" — and
+  `process()` (the worker) imports it like `confirm()` without the rows held "to confirm";
+  both share `_import`.
+- `bulk_insert()` is the feeds' bulk path for new rows: PostgreSQL `COPY … FROM STDIN`,
+  `bulk_create` elsewhere.
 
 `core` imports nothing of the project at module level (layer 1): the audit trail is written
 through a lazy import inside `confirm()`.
@@ -43,12 +49,12 @@ from typing import IO, Any, ClassVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .models import ImportBatch, ImportIssue, ImportState, IssueLevel
+from .models import ImportBatch, ImportChannel, ImportIssue, ImportState, IssueLevel
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +186,9 @@ class Feed:
     label: ClassVar[str | Promise] = ""
     columns: ClassVar[tuple[Column, ...]] = ()
     chunk_size: ClassVar[int] = CHUNK_SIZE
+    # Whether a batch is seen by everyone who may import to the feed (a court's ledger,
+    # kept by a team) or by its uploader only (a unit's own sheet, e.g. its matters' progress).
+    shared_batches: ClassVar[bool] = True
 
     def row_key(self, values: dict[str, Any]) -> str:
         """The row's identity (a case number …): a later row with the same key in the same
@@ -218,12 +227,31 @@ def register(feed: Feed) -> Feed:
     return feed
 
 
+_discovered = False
+
+
+def discover() -> None:
+    """Import the `importers` module of every installed app once (each registers its feeds
+    there), so a feed is known to the worker and the API even when its app's `ready()` does
+    not import it."""
+    global _discovered
+    if _discovered:
+        return
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("importers")
+    _discovered = True
+
+
 def get(name: str) -> Feed:
     """The registered feed; KeyError when there is none."""
+    if name not in _FEEDS:
+        discover()
     return _FEEDS[name]
 
 
 def feeds() -> list[Feed]:
+    discover()
     return [_FEEDS[name] for name in sorted(_FEEDS)]
 
 
@@ -240,6 +268,61 @@ def normalise_header(text: str) -> str:
     text = re.sub(r"\s+", "", text)
     text = text.strip("\"'“”‘’`").rstrip("*")
     return text.casefold()
+
+
+def court_of_number(
+    row: Row,
+    number: Any,
+    *,
+    by_code: Callable[[str], Any],
+    by_name: Callable[[str], Any],
+    names: Callable[[Any], tuple[str, str | None, str]],
+    unknown: str,
+    mismatch: str,
+) -> Any:
+    """The court a case number (core.case_numbers.CaseNumber) belongs to, for the feeds of
+    court files: by the court code in a current number, else — a pre-2016 number — by the
+    court named in the row's "court_name" column; `by_code` and `by_name` are the feed's own
+    lookups (None when there is no such court, or several), `names(court)` gives its name,
+    short name and court code. An unknown court, or a court column naming another court than
+    the number's, is a row error with the feed's codes `unknown` and `mismatch`; None then."""
+    given = (row.values.get("court_name") or "").strip()
+    if number.court_code:
+        court = by_code(number.court_code)
+        if court is None:
+            row.error(
+                unknown,
+                _("No court with the court code %(code)s (from the number %(number)s).")
+                % {"code": number.court_code, "number": number.normalized},
+                "number",
+            )
+            return None
+    else:
+        court = by_name(given) if given else None
+        if court is None:
+            row.error(
+                unknown,
+                _(
+                    "The old-form number %(number)s does not tell the court: give the court's "
+                    "name in the court column."
+                )
+                % {"number": number.normalized},
+                "court_name",
+            )
+            return None
+    name, short_name, code = names(court)
+    if given and normalise_header(given) not in {
+        normalise_header(name),
+        normalise_header(short_name or ""),
+    }:
+        row.error(
+            mismatch,
+            _("The number %(number)s belongs to %(court)s (%(code)s), not to %(given)s.")
+            % {"number": number.normalized, "court": name, "code": code, "given": given},
+            "court_name",
+        )
+        return None
+    return court
 
 
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
@@ -857,7 +940,7 @@ def read_table(fileobj: IO[bytes], filename: str) -> Iterator[dict[str, str]]:
 # --- one pass over a file ------------------------------------------------------------------------
 class _Run:
     """Parses and checks every row of a file for one feed, streaming; tracks counts and the
-    keys seen (keys only)."""
+    keys seen (their hashes only)."""
 
     def __init__(self, feed: Feed, context: Context, table: Table) -> None:
         self.feed = feed
@@ -866,7 +949,11 @@ class _Run:
         self.names = {c.key: c.names() for c in feed.columns}
         self.mapping: dict[str, str] = {}  # column key -> file header
         self.header_map: dict[str, str] = {}  # file header -> column key ("" = ignored)
-        self.seen: dict[str, int] = {}
+        # Keys already seen → their first row, by the key's 64-bit hash: a few dozen bytes
+        # a row instead of the key's text (a 100,000-row file keeps ~10 MB, not ~30 MB).
+        # Two different keys sharing a hash (odds ~1e-9 in a million rows) would report the
+        # second row as repeated, never store it twice.
+        self.seen: dict[int, int] = {}
         self.counts = dict.fromkeys(ROW_STATUSES, 0)
         self._map_headers(table.headers, strict=True)
 
@@ -959,9 +1046,9 @@ class _Run:
                 getattr(exc, "message", "") or str(exc),
             )
         if row.key and not row.errors:
-            first = self.seen.get(row.key)
+            first = self.seen.get(hash(row.key))
             if first is None:
-                self.seen[row.key] = number
+                self.seen[hash(row.key)] = number
             else:
                 row.duplicate_of = first
         return row
@@ -1009,9 +1096,16 @@ def _issues_of(
 def _scan(batch: ImportBatch, run: _Run, keep: Callable[[Row], None] | None = None) -> None:
     """Go through every row, writing issues in chunks; `keep` receives every row."""
     pending: list[ImportIssue] = []
+    # The file's columns are known to the feed from the first row on (`_present` in feeds:
+    # a column missing from the file keeps a stored value), in the preview as in the import.
+    batch.header_map = run.header_map
     personal_keys = {c.key for c in run.feed.columns if c.personal}
+    personal: set[str] = set()
+    known = -1  # the header map's size when `personal` was computed (JSON may add keys)
     for row in run.rows():
-        personal = {h for h, key in run.header_map.items() if key in personal_keys}
+        if len(run.header_map) != known:
+            known = len(run.header_map)
+            personal = {h for h, key in run.header_map.items() if key in personal_keys}
         found = _issues_of(batch, row, personal)
         if found:
             pending += found
@@ -1031,6 +1125,62 @@ def _scan(batch: ImportBatch, run: _Run, keep: Callable[[Row], None] | None = No
 
 
 COUNT_FIELDS = ["total_rows", "ok_rows", "error_rows", "held_rows", "duplicate_rows", "header_map"]
+
+
+# --- the bulk path -------------------------------------------------------------------------------
+BULK_BATCH = 1000  # rows per INSERT of bulk_create (databases without COPY)
+AUTO_FIELDS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def _copy_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The columns a bulk insert writes: the model's concrete local fields without an
+    auto-incremented primary key (the database numbers the rows) or a generated column."""
+    fields: list[models.Field[Any, Any]] = []
+    for f in model._meta.local_concrete_fields:
+        if f.primary_key and isinstance(f, AUTO_FIELDS):
+            continue
+        if getattr(f, "generated", False):
+            continue
+        fields.append(f)
+    return fields
+
+
+def bulk_insert(
+    model: type[models.Model], objects: Sequence[models.Model], *, batch_size: int = BULK_BATCH
+) -> int:
+    """Insert new rows fast, inside the caller's transaction; returns how many. On
+    PostgreSQL through `COPY table (columns) FROM STDIN` (psycopg 3, one row at a time),
+    elsewhere through `bulk_create(batch_size=…)`. Each value goes through the field's
+    `pre_save(add=True)` and `get_db_prep_save`, as an INSERT would, so encrypted fields are
+    stored encrypted and blind indexes computed. The objects do NOT get their ids on
+    PostgreSQL: use it for rows nobody needs the id of right away (fetch them afterwards by
+    a key if needed). Not for models with parents (multi-table inheritance)."""
+    if not objects:
+        return 0
+    meta = model._meta
+    if meta.parents:
+        raise ValueError(f"bulk_insert cannot write {meta.label}: it has parent models.")
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(alias).bulk_create(list(objects), batch_size=batch_size)
+        return len(objects)
+    fields = _copy_fields(model)
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    count = 0
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for obj in objects:
+            if not isinstance(obj, model):
+                raise TypeError(f"bulk_insert({meta.label}) was given {type(obj).__name__}.")
+            obj._prepare_related_fields_for_save(  # type: ignore[attr-defined]
+                operation_name="bulk_insert"
+            )
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            count += 1
+    return count
 
 
 # --- preview and confirm -------------------------------------------------------------------------
@@ -1156,6 +1306,18 @@ class _StoreFailed(Exception):
         super().__init__(str(error))
 
 
+def _failure_code(exc: BaseException) -> str:
+    if isinstance(exc, ImportFileError | CellError):
+        return exc.code[:60]
+    if isinstance(exc, ValidationError):
+        found = exc.error_list if hasattr(exc, "error_list") else []
+        if hasattr(exc, "error_dict"):
+            found = [e for errors in exc.error_dict.values() for e in errors]
+        codes = [str(e.code) for e in found if getattr(e, "code", None)]
+        return (codes[0] if codes else "import.invalid")[:60]
+    return "import.store"
+
+
 def _failure_message(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         text = "；".join(str(m) for m in exc.messages)
@@ -1186,9 +1348,29 @@ def confirm(
         )
     batch.refresh_from_db()
     _refuse_if_done(batch)
+    return _import(feed, batch, actor, accept_held=accept_held, reason=reason)
+
+
+def _import(
+    feed: Feed,
+    batch: ImportBatch,
+    actor: Any,
+    *,
+    accept_held: bool = False,
+    reason: str = "",
+    only_state: str | None = None,
+) -> ImportBatch:
+    """The import itself, shared by `confirm` (a person) and `process` (the worker): claim
+    the batch under a row lock, store every good row through `feed.store` in ONE
+    transaction with ONE audit entry. A batch no longer in `only_state` (when given) is
+    returned untouched. A store failure rolls everything back and leaves the batch
+    "failed" (returned); ImportFileError("import.already_imported") is raised when the
+    batch or its file was imported already."""
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if only_state is not None and locked.state != only_state:
+                return locked
             _refuse_if_done(locked)
             locked.state = ImportState.IMPORTED
             locked.imported_at = timezone.now()
@@ -1196,6 +1378,7 @@ def confirm(
             locked.accepted_held = bool(accept_held and reason)
             locked.held_reason = reason if accept_held else ""
             locked.failure = ""
+            locked.failure_code = ""
             try:
                 # Claims the file: the partial unique constraint lets one batch of the same
                 # file be imported, even when two people confirm at once.
@@ -1208,6 +1391,7 @@ def confirm(
                             "accepted_held",
                             "held_reason",
                             "failure",
+                            "failure_code",
                         ]
                     )
             except IntegrityError:
@@ -1227,11 +1411,109 @@ def confirm(
             batch.refresh_from_db()
             batch.state = ImportState.FAILED
             batch.failure = message
-            batch.save(update_fields=["state", "failure"])
+            batch.failure_code = _failure_code(failed.error)
+            batch.save(update_fields=["state", "failure", "failure_code"])
             _audit(actor, feed, batch, None, error=message)
         return batch
     batch.refresh_from_db()
     return batch
+
+
+# --- pushes and drops: stored now, imported by the worker ----------------------------------------
+def submit(
+    feed_name: str,
+    uploaded_file: Any,
+    actor: Any,
+    *,
+    batch_id: str = "",
+    options: dict[str, Any] | None = None,
+    channel: str = ImportChannel.PUSH,
+) -> tuple[ImportBatch, bool]:
+    """Store the file as a batch "queued" for the worker (`process`); no row is read yet.
+    Returns (batch, created). A `batch_id` already used for the feed by the same sender
+    returns (that earlier batch, False) unchanged, whatever its state (used by another
+    sender: ImportFileError("import.batch_conflict")). Two submits with one batch id at the same
+    moment: the unique constraint on (feed, batch_id) lets one create the batch, the other
+    gets ImportFileError("import.batch_conflict").
+    Raises PermissionDenied (feed.may_import), ImportFileError."""
+    feed = _feed_for(feed_name)
+    if not feed.may_import(actor):
+        raise PermissionDenied(f"import.{feed.name}")
+    if channel not in ImportChannel.values:
+        raise ValueError(f"Unknown import channel {channel!r}.")
+    batch_id = (batch_id or "").strip()
+    if len(batch_id) > ImportBatch._meta.get_field("batch_id").max_length:  # type: ignore[operator]
+        raise ImportFileError("import.batch_id", _("The batch id is longer than 100 characters."))
+    if batch_id:
+        earlier = ImportBatch.objects.filter(feed=feed.name, batch_id=batch_id).first()
+        if earlier is not None:
+            if earlier.uploaded_by_id != getattr(actor, "pk", None):
+                # Another sender's batch: neither its result nor its file is this one's.
+                raise ImportFileError(
+                    "import.batch_conflict",
+                    _("This batch id was already used by another sender for this import."),
+                )
+            return earlier, False
+    upload = _as_file(uploaded_file)
+    name = os.path.basename(upload.name or "") or "upload"
+    sha, size = _digest(upload)
+    if not size:
+        raise _empty_error()
+    batch = ImportBatch(
+        feed=feed.name,
+        name=name[:255],
+        size=size,
+        sha256=sha,
+        batch_id=batch_id,
+        options=dict(options or {}),
+        channel=channel,
+        state=ImportState.QUEUED,
+        uploaded_by=actor,
+    )
+    batch.file.save(_storage_name(name), upload, save=False)
+    try:
+        _save_new(batch)
+    except BaseException:
+        batch.file.delete(save=False)
+        raise
+    return batch, True
+
+
+def process(batch: ImportBatch, actor: Any = None) -> ImportBatch:
+    """The worker's side of `submit`: import a "queued" batch (any other batch is returned
+    unchanged, so running it twice imports once). Reads the stored file, stores the good
+    rows in ONE transaction through `feed.store` (rows held "to confirm" are not stored:
+    they and the bad rows are kept as ImportIssue rows), with one audit entry by `actor`
+    (default: the uploader). A file the feed already imported → "duplicate_file" with
+    `duplicate_of`; a file-level error (headers, encoding, format) or a store failure →
+    "failed" with `failure`, nothing stored. A worker killed half-way rolls back and leaves
+    the batch "queued" for the next run. The uploader's right to import was checked by
+    `submit`."""
+    batch.refresh_from_db()
+    if batch.state != ImportState.QUEUED:
+        return batch
+    feed = _feed_for(batch.feed)
+    actor = actor if actor is not None else batch.uploaded_by
+    try:
+        return _import(feed, batch, actor, only_state=ImportState.QUEUED)
+    except ImportFileError as exc:
+        if exc.code != "import.already_imported":
+            raise
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != ImportState.QUEUED:
+            return locked
+        locked.state = ImportState.DUPLICATE_FILE
+        locked.duplicate_of = (
+            ImportBatch.objects.filter(
+                feed=locked.feed, sha256=locked.sha256, state=ImportState.IMPORTED
+            )
+            .exclude(pk=locked.pk)
+            .order_by("imported_at", "pk")
+            .first()
+        )
+        locked.save(update_fields=["state", "duplicate_of"])
+    return locked
 
 
 def _store_all(feed: Feed, batch: ImportBatch, actor: Any, *, accept_held: bool) -> StoreResult:
@@ -1312,7 +1594,10 @@ def issues_page(
     if level:
         issues = issues.filter(level=level)
     result = Paginator(issues, per_page).get_page(page)
-    feed = _FEEDS.get(batch.feed)
+    try:
+        feed: Feed | None = get(batch.feed)
+    except KeyError:
+        feed = None
     header_map = batch.header_map or {}
     items = list(result.object_list)
     for issue in items:

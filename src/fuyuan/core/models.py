@@ -152,10 +152,20 @@ class SearchEntry(models.Model):
 
 
 class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Queued for the worker")
     PREVIEWED = "previewed", _("Previewed, waiting for confirmation")
     DUPLICATE_FILE = "duplicate_file", _("File already imported")
     IMPORTED = "imported", _("Imported")
     FAILED = "failed", _("Failed")
+
+
+class ImportChannel(models.TextChoices):
+    """How a file reached the importer: a person's upload page, a system client's push
+    through the API, or the gateway's file drop."""
+
+    UPLOAD = "upload", _("Uploaded on the page")
+    PUSH = "push", _("Pushed through the API")
+    DROP = "drop", _("Dropped through the gateway")
 
 
 class IssueLevel(models.TextChoices):
@@ -166,12 +176,13 @@ class IssueLevel(models.TextChoices):
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def visible_to(self, user: Any) -> ImportBatchQuerySet:
-        """The uploader, and whoever may import to the batch's feed."""
+        """The uploader, and whoever may import to the batch's feed when its batches are
+        shared (Feed.shared_batches)."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         from .importing import feeds  # the registry imports these models
 
-        names = [feed.name for feed in feeds() if feed.may_import(user)]
+        names = [feed.name for feed in feeds() if feed.shared_batches and feed.may_import(user)]
         return self.filter(models.Q(uploaded_by=user) | models.Q(feed__in=names))
 
 
@@ -187,6 +198,9 @@ class ImportBatch(BaseModel):
     # Given by a system client pushing rows: the same id twice returns the first batch.
     batch_id = models.CharField(_("batch id"), max_length=100, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ImportChannel.choices, default=ImportChannel.UPLOAD
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -230,6 +244,8 @@ class ImportBatch(BaseModel):
     # The file's headers and the column each was read as ("" = ignored), for the preview.
     header_map = models.JSONField(_("columns recognised"), default=dict, blank=True)
     failure = models.TextField(_("why the import failed"), blank=True)
+    # The failure's message code (import.headers, import.encoding, import.store …) for the API.
+    failure_code = models.CharField(_("failure code"), max_length=60, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -1573,7 +1573,7 @@ class LitigationDemo:
         from fuyuan.litigation.models import Hearing
         from fuyuan.litigation.samples.make_samples import HEARING_HEADERS
 
-        recent = self.today - RECENT_DAYS * DAY
+        recent = self.recent_from()
         words = {"held": "已开庭", "scheduled": "待开庭", "cancelled": "取消"}
         ranks = {"top": "正职", "deputy": "副职", "none": "未出庭"}
         rows = []
@@ -1605,6 +1605,12 @@ class LitigationDemo:
                 h.pk = found[(case.pk, h.starts_at)]
         self.counts["hearings"] = sum(len(c.hearings) for c in self.cases)
 
+    def recent_from(self) -> datetime.date:
+        """The first day whose hearings are "recent": RECENT_DAYS calendar days back, or
+        further after a long holiday, so the scripted hearings (3 and 6 working days back)
+        always come with records to confirm or dispute."""
+        return min(self.today - RECENT_DAYS * DAY, add_working(self.today, -8))
+
     # --- history --------------------------------------------------------------------------------
     def write_history(self) -> None:
         """Appearance records of hearings before the latest export (recorded a few days after
@@ -1614,7 +1620,7 @@ class LitigationDemo:
         from fuyuan.litigation.models import Appearance, Hearing
 
         court = self.users["court"]
-        recent = self.today - RECENT_DAYS * DAY
+        recent = self.recent_from()
         records: list[Appearance] = []
         reminded: list[Hearing] = []
         for case in self.cases:

@@ -1,8 +1,9 @@
-"""URLs of the enforcement app: government-debtor and livelihood cases (mounted by urls.py)."""
+"""URLs of the enforcement app: government-debtor and livelihood cases and the import of the
+court's ledger of them (mounted by urls.py)."""
 
 from django.urls import URLPattern, path
 
-from . import case_views
+from . import case_import_views, case_views
 
 urlpatterns: list[URLPattern] = [
     path("cases/", case_views.case_list, name="case_list"),
@@ -12,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/edit/", case_views.case_edit, name="case_edit"),
     path("cases/<int:pk>/payment/", case_views.case_payment, name="case_payment"),
     path("cases/<int:pk>/close/", case_views.case_close, name="case_close"),
+    *case_import_views.PAGES.urlpatterns("cases/import/"),
 ]

@@ -466,42 +466,15 @@ class CaseFeed(importing.Feed):
 
     # --- checks ---------------------------------------------------------------------------------
     def _court(self, row: Row, number: CaseNumber, lookups: _Lookups) -> dict[str, Any] | None:
-        given = (row.values["court_name"] or "").strip()
-        if number.court_code:
-            court = lookups.court(number.court_code)
-            if court is None:
-                row.error(
-                    UNKNOWN_COURT,
-                    _("No court with the court code %(code)s (from the number %(number)s).")
-                    % {"code": number.court_code, "number": number.normalized},
-                    "number",
-                )
-                return None
-        else:  # a pre-2016 number: its court is told by name
-            court = lookups.court_by_name(given) if given else None
-            if court is None:
-                row.error(
-                    UNKNOWN_COURT,
-                    _(
-                        "The old-form number %(number)s does not tell the court: give the "
-                        "court's name in the court column."
-                    )
-                    % {"number": number.normalized},
-                    "court_name",
-                )
-                return None
-        if given and _key(given) not in {_key(court["name"]), _key(court["short_name"] or "")}:
-            row.error(
-                COURT_NAME_MISMATCH,
-                _("The number %(number)s belongs to %(court)s (%(code)s), not to %(given)s.")
-                % {
-                    "number": number.normalized,
-                    "court": court["name"],
-                    "code": court["court_code"],
-                    "given": given,
-                },
-                "court_name",
-            )
+        court: dict[str, Any] | None = importing.court_of_number(
+            row,
+            number,
+            by_code=lookups.court,
+            by_name=lookups.court_by_name,
+            names=lambda c: (c["name"], c["short_name"], c["court_code"]),
+            unknown=UNKNOWN_COURT,
+            mismatch=COURT_NAME_MISMATCH,
+        )
         return court
 
     def _defendants(self, row: Row, lookups: _Lookups) -> list[int]:

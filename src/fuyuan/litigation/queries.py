@@ -12,11 +12,26 @@ from django import forms
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from fuyuan.org.models import Jurisdiction, Unit
 from fuyuan.org.settings_schema import ADMIN_CASE_OUTCOMES
 
-from .models import AdminCase, CaseStage, CoDefendant, Hearing, HearingState, Instance
+from . import workflow as wf
+from .models import (
+    AdminCase,
+    Appearance,
+    CaseStage,
+    CoDefendant,
+    Dispute,
+    Hearing,
+    HearingState,
+    Instance,
+    Recommendation,
+    RecommendationKind,
+    RecommendationScope,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 HEARING_DAYS = 30
@@ -227,3 +242,132 @@ class HearingFilterSet(django_filters.FilterSet):
             starts_at__gte=start_of(start),
             starts_at__lt=start_of(end + datetime.timedelta(days=1)),
         ).order_by("starts_at", "pk")
+
+
+# --- filters the REST API shares with the pages (litigation.api) ------------------------------
+def _rec_units(user: Any, field: str) -> QuerySet[Unit]:
+    ids = Recommendation.objects.visible_to(user).values(field)
+    return Unit.objects.filter(pk__in=ids).order_by("jurisdiction__path", "order_no", "pk")
+
+
+class RecommendationFilterSet(django_filters.FilterSet):
+    """The recommendation list's filters (`recommendation_forms.FilterForm`, same parameter
+    names): kind, scope, state, issuer, recipient, year (delivered in it, or registered in it
+    while undelivered), overdue replies. The rows must come from `visible_to(user)`."""
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RecommendationKind.choices)
+    scope = django_filters.ChoiceFilter(label=_("Scope"), choices=RecommendationScope.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=wf.RECOMMENDATION_WORKFLOW.choices()
+    )
+    issuer = django_filters.ModelChoiceFilter(label=_("Issuing body"), queryset=Unit.objects.none())
+    recipient = django_filters.ModelChoiceFilter(
+        label=_("Recipient unit"), queryset=Unit.objects.none()
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), min_value=2000, max_value=2100, method="filter_year"
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Reply overdue only"), widget=forms.CheckboxInput, method="filter_overdue"
+    )
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None) -> None:
+        super().__init__(data, queryset, request=request)
+        user = getattr(request, "user", None)
+        self.filters["issuer"].queryset = _rec_units(user, "issuer_id")
+        self.filters["recipient"].queryset = _rec_units(user, "recipient_id")
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_year(
+        self, queryset: QuerySet[Recommendation], name: str, value: Any
+    ) -> QuerySet[Recommendation]:
+        if value in (None, ""):
+            return queryset
+        year = int(value)
+        return queryset.filter(
+            Q(delivered_on__year=year) | Q(delivered_on__isnull=True, created_at__year=year)
+        )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def filter_overdue(
+        self, queryset: QuerySet[Recommendation], name: str, value: Any
+    ) -> QuerySet[Recommendation]:
+        if not value:
+            return queryset
+        return queryset.filter(state=wf.DELIVERED, reply_due__lt=timezone.localdate())
+
+
+HAS_CASE_CHOICES = [("yes", _("During a case")), ("no", _("Before filing"))]
+
+
+class DisputeFilterSet(django_filters.FilterSet):
+    """The dispute list's filters (`dispute_forms.DisputeFilterForm`, same parameter names):
+    state, body concerned, year referred, during a case or before filing. The rows must come
+    from `Dispute.objects.visible_to(user)`."""
+
+    state = django_filters.ChoiceFilter(label=_("State"), choices=wf.DISPUTE_WORKFLOW.choices())
+    unit = django_filters.ModelChoiceFilter(label=_("Body concerned"), queryset=Unit.objects.none())
+    year = django_filters.NumberFilter(
+        label=_("Year referred"),
+        field_name="referred_on",
+        lookup_expr="year",
+        min_value=2000,
+        max_value=2100,
+    )
+    has_case = django_filters.ChoiceFilter(
+        label=_("Case"), choices=HAS_CASE_CHOICES, method="filter_has_case"
+    )
+
+    class Meta:
+        model = Dispute
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None) -> None:
+        super().__init__(data, queryset, request=request)
+        user = getattr(request, "user", None)
+        ids = Dispute.objects.visible_to(user).values("unit_id")
+        self.filters["unit"].queryset = Unit.objects.filter(pk__in=ids).order_by(
+            "jurisdiction__path", "order_no", "pk"
+        )
+
+    def filter_has_case(
+        self, queryset: QuerySet[Dispute], name: str, value: str
+    ) -> QuerySet[Dispute]:
+        if value == "yes":
+            return queryset.filter(case__isnull=False)
+        if value == "no":
+            return queryset.filter(case__isnull=True)
+        return queryset
+
+
+class AppearanceFilterSet(django_filters.FilterSet):
+    """Head appearance records (出庭应诉记录) for a system: by state (e.g. `recorded`: awaiting
+    the body), defendant body, case and the day recorded. The rows must come from the
+    records of `AdminCase.objects.visible_to(user)`."""
+
+    state = django_filters.ChoiceFilter(label=_("State"), choices=wf.APPEARANCE_WORKFLOW.choices())
+    unit = django_filters.ModelChoiceFilter(label=_("Defendant body"), queryset=Unit.objects.none())
+    case = django_filters.NumberFilter(label=_("Case"), field_name="case_id")
+    recorded_from = django_filters.DateFilter(
+        label=_("Recorded from"), field_name="recorded_on", lookup_expr="gte", widget=DATE
+    )
+    recorded_to = django_filters.DateFilter(
+        label=_("Recorded until"), field_name="recorded_on", lookup_expr="lte", widget=DATE
+    )
+
+    class Meta:
+        model = Appearance
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None) -> None:
+        super().__init__(data, queryset, request=request)
+        user = getattr(request, "user", None)
+        seen = AdminCase.objects.visible_to(user).values("pk")
+        ids = Appearance.objects.filter(case__in=seen).values("unit_id")
+        self.filters["unit"].queryset = Unit.objects.filter(pk__in=ids).order_by(
+            "jurisdiction__path", "order_no", "pk"
+        )

@@ -10,4 +10,4 @@ class MattersConfig(AppConfig):
     verbose_name = _("Matters")
 
     def ready(self) -> None:
-        from . import menus, reminders  # noqa: F401
+        from . import importers, menus, reminders  # noqa: F401  (import feed, menus, jobs)

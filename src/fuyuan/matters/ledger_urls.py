@@ -12,5 +12,6 @@ urlpatterns = [
     path("filters/<int:pk>/delete/", views.ledger_filter_delete, name="ledger_filter_delete"),
     path("bulk/", views.bulk_upload, name="bulk_upload"),
     path("bulk/download/", views.bulk_download, name="bulk_download"),
-    path("bulk/confirm/", views.bulk_confirm, name="bulk_confirm"),
+    path("bulk/<int:batch>/", views.bulk_preview, name="bulk_preview"),
+    path("bulk/<int:batch>/confirm/", views.bulk_confirm, name="bulk_confirm"),
 ]

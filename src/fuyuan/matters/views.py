@@ -1,17 +1,18 @@
-"""Views of the ledger (台账), its export, saved filters, and the bulk update by spreadsheet.
-Reads go through `visible_to(user)` (queries.py); writes through actions (bulk.py,
-ledger_actions.py). Each matter's own page lives in the matter pages module."""
+"""Views of the ledger (台账), its export, saved filters, and the bulk update by spreadsheet
+(the shared importer's upload → preview → confirm, feed "matters.progress" in importers.py).
+Reads go through `visible_to(user)` (queries.py); writes through actions (ledger_actions.py,
+and the importer's confirmation for the sheet). Each matter's own page lives in the matter
+pages module."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,15 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fuyuan.accounts.permissions import scope_for
+from fuyuan.core import import_views, importing
+from fuyuan.core.models import ImportBatch
 
-from . import bulk, exports, ledger_actions, queries
+from . import bulk, exports, importers, ledger_actions, queries
 from . import workflow as wf
 from .filters import LedgerFilterSet
-from .forms import BulkConfirmForm, BulkUploadForm, SavedFilterForm
+from .forms import SavedFilterForm
 from .models import Colour, SavedFilter
 
 PER_PAGE = 50
-SESSION_PREFIX = "matters.bulk."
 COLOUR_TONES = {
     Colour.RED: "danger",
     Colour.YELLOW: "warning",
@@ -131,12 +133,21 @@ def ledger_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matters:ledger")
 
 
-# --- bulk update ----------------------------------------------------------------------------------
+# --- bulk update (the shared importer's feed "matters.progress", importers.py) -------------------
 def _bulk_user(request: HttpRequest) -> Any:
     user: Any = request.user
     if not bulk.may_bulk_update(user):
         raise PermissionDenied("matters.bulk_update")
     return user
+
+
+def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
+    """A progress batch the user uploaded: the rows name the unit's matters and their
+    progress, so the batch is not shown to another unit that may import too (404)."""
+    found = import_views.get_batch(request, pk, importers.FEED)
+    if found.uploaded_by_id != request.user.pk:
+        raise Http404
+    return found
 
 
 @login_required
@@ -151,66 +162,66 @@ def bulk_download(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulk_upload(request: HttpRequest) -> HttpResponse:
-    """GET: the download link and the upload form. POST: read the file and show the preview;
-    the parsed preview waits in the session under a random token until confirmed."""
+    """GET: the download link and the upload form. POST: check the filled sheet (nothing is
+    stored) and go to its preview; a file refused as a whole is shown on the form."""
     user = _bulk_user(request)
-    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    feed = importing.get(importers.FEED)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["feed"] = feed.name
+    form = import_views.ImportUploadForm(data, request.FILES or None, feeds=[feed])
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
         try:
-            preview = bulk.parse_upload(user, data)
-        except bulk.BulkFileError as exc:
+            upload = importers.sheet_for_import(form.cleaned_data["file"])
+            batch = importing.preview(feed.name, upload, user)
+        except importing.ImportFileError as exc:
             form.add_error("file", ValidationError(exc.message, code=exc.code))
         else:
-            # One pending preview per user session: a new upload replaces the last one.
-            for key in [k for k in request.session.keys() if k.startswith(SESSION_PREFIX)]:  # noqa: SIM118
-                del request.session[key]
-            token = secrets.token_urlsafe(16)
-            request.session[SESSION_PREFIX + token] = preview.to_json()
-            return render(
-                request,
-                "matters/bulk_preview.html",
-                {
-                    "preview": preview,
-                    "confirm_form": BulkConfirmForm(initial={"token": token}),
-                    "token": token,
-                },
-            )
-    return render(
+            return redirect("matters:bulk_preview", batch.pk)
+    recent = ImportBatch.objects.filter(feed=feed.name, uploaded_by=user).order_by(
+        "-created_at", "-pk"
+    )[:10]
+    context = {
+        "form": form,
+        "open_count": queries.bulk_rows(user).count(),
+        "recent": list(recent),
+    }
+    return render(request, "matters/bulk_upload.html", context)
+
+
+@login_required
+@require_GET
+def bulk_preview(request: HttpRequest, batch: int) -> HttpResponse:
+    """The checked sheet: counts, what each good row changes (read again from the stored
+    file, as confirming would store it now), and every refused row with its code."""
+    user = _bulk_user(request)
+    found = _own_batch(request, batch)
+    plan = None
+    if found.can_confirm:
+        try:
+            plan = importers.planned_changes(found, user)
+        except (importing.ImportFileError, OSError):
+            plan = None
+    return import_views.render_preview(
         request,
-        "matters/bulk_upload.html",
-        {"form": form, "open_count": queries.bulk_rows(user).count()},
+        found,
+        confirm_url=reverse("matters:bulk_confirm", args=[found.pk]),
+        back_url=reverse("matters:bulk_upload"),
+        template_name="matters/bulk_preview.html",
+        extra_context={"plan": plan},
     )
 
 
 @login_required
 @require_POST
-def bulk_confirm(request: HttpRequest) -> HttpResponse:
-    """Apply a previewed upload. The preview leaves the session as it is applied, so
-    confirming the same token again does nothing."""
-    user = _bulk_user(request)
-    form = BulkConfirmForm(request.POST)
-    data = None
-    if form.is_valid():
-        data = request.session.pop(SESSION_PREFIX + form.cleaned_data["token"], None)
-    if data is None:
-        messages.warning(
-            request, _("This upload was already applied or has expired. Upload the file again.")
-        )
-        return redirect("matters:bulk_upload")
-    preview = bulk.Preview.from_json(data)
-    result = bulk.apply_bulk_update(user, preview)
-    messages.success(
-        request,
-        _("%(n)s rows were applied.") % {"n": len(result.applied)},
-    )
-    for issue in result.stale:
-        messages.warning(
-            request,
-            _("Row %(row)s (%(title)s): %(message)s")
-            % {"row": issue.row, "title": issue.title, "message": issue.message},
-        )
-    return redirect("matters:bulk_upload")
+def bulk_confirm(request: HttpRequest, batch: int) -> HttpResponse:
+    """Store the good rows: each row is checked again (a matter changed since the preview is
+    left alone and reported); a batch already imported is not imported twice."""
+    _bulk_user(request)
+    found = _own_batch(request, batch)
+    url = reverse("matters:bulk_preview", args=[found.pk])
+    return import_views.handle_confirm(request, found, done_url=url)
 
 
 @login_required

@@ -8,9 +8,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
-from fuyuan.org.models import Unit
+from fuyuan.org.models import Jurisdiction, Unit
 
 from . import workflow as wf
 from .models import ProjectStatus, RiskEvent, RiskKind, RiskLevel, StalledProject
@@ -78,3 +80,57 @@ def project_figures(queryset: QuerySet[StalledProject]) -> dict[str, Any]:
     )
     figures["project_rate"] = percent(figures["delivered"], figures["total"])
     return figures
+
+
+# --- filters (the REST API's; the pages' forms take the same parameters) ---------------------
+class EventFilterSet(django_filters.FilterSet):
+    """The event list's filters (`forms.EventFilterForm`): kind, level, state, year."""
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RiskKind.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=RiskLevel.choices)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=wf.EVENT_WORKFLOW.choices())
+    year = django_filters.NumberFilter(
+        label=_("Year reported"),
+        field_name="reported_on",
+        lookup_expr="year",
+        min_value=2000,
+        max_value=2100,
+    )
+
+    class Meta:
+        model = RiskEvent
+        fields: list[str] = []
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """The stalled-housing ledger's filters (`forms.ProjectFilterForm`): jurisdiction (and
+    below), status, on the white list or not (`yes` / `no`)."""
+
+    jurisdiction = django_filters.ModelChoiceFilter(
+        label=_("Jurisdiction"), queryset=Jurisdiction.objects.none(), method="filter_jurisdiction"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
+    white_list = django_filters.ChoiceFilter(
+        label=_("White list"),
+        choices=[("yes", _("On the white list")), ("no", _("Not on it"))],
+        method="filter_white_list",
+    )
+
+    class Meta:
+        model = StalledProject
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None) -> None:
+        super().__init__(data, queryset, request=request)
+        visible = StalledProject.objects.visible_to(getattr(request, "user", None))
+        self.filters["jurisdiction"].queryset = Jurisdiction.objects.filter(
+            pk__in=visible.values("jurisdiction_id")
+        )
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset.filter(jurisdiction__path__startswith=value.path) if value else queryset
+
+    def filter_white_list(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value in ("yes", "no"):
+            return queryset.filter(white_list=value == "yes")
+        return queryset

@@ -22,12 +22,12 @@ copies kept beside it.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 import pathlib
 from typing import Any
+
+from fuyuan.core import sample_files
 
 D = datetime.date
 
@@ -171,38 +171,6 @@ REMOVAL_CODES = (
 )
 
 
-def _iso(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime.date) else str(value)
-
-
-def _csv(headers: tuple[str, ...], rows: list[tuple[Any, ...]], encoding: str) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_iso(v) for v in row])
-    text = buffer.getvalue()
-    return text.encode("utf-8-sig") if encoding == "utf-8" else text.encode("gb18030")
-
-
-def _xlsx(headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _public_date(value: Any) -> str:
     """The public list writes dates as 2024年06月20日."""
     if isinstance(value, datetime.date):
@@ -244,11 +212,9 @@ def build(kind: str, fmt: str) -> bytes:
         headers, rows = REMOVAL_HEADERS, REMOVALS
     else:
         raise ValueError(kind)
-    if fmt == "xlsx":
-        return _xlsx(headers, rows)
-    if fmt in ("csv", "csv-utf8"):
-        return _csv(headers, rows, "utf-8" if fmt == "csv-utf8" else "gb18030")
-    raise ValueError(fmt)
+    if fmt == "csv-utf8":
+        return sample_files.table_bytes("csv", headers, rows, encoding="utf-8")
+    return sample_files.table_bytes(fmt, headers, rows)
 
 
 FILES = {

@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fuyuan.audit.models import AuditEntry
-from fuyuan.core import importing
+from fuyuan.core import importing, sample_files
 from fuyuan.core.models import ImportBatch, ImportState
 from fuyuan.enforcement import debtor_actions
 from fuyuan.enforcement.importers import DEBTORS_FEED, REMOVALS_FEED, row_key_for
@@ -182,7 +182,7 @@ def test_the_same_file_twice_is_a_duplicate_and_the_same_rows_are_unchanged(worl
 def test_a_changed_row_updates_its_entry(world):
     importing.confirm(preview(world, "gb18030 csv"), world.users["court_staff"])
     rows = [dict(samples.GOOD[1], performance="全部未履行", performed_part="")]
-    content = samples._csv(samples.HEADERS, samples.table(rows), "gb18030")
+    content = sample_files.table_bytes("csv", samples.HEADERS, samples.table(rows))
     batch = importing.preview(
         DEBTORS_FEED, SimpleUploadedFile("later.csv", content), world.users["court_staff"]
     )
@@ -240,7 +240,9 @@ def test_search_by_identifier_uses_the_blind_index(world):
 
 def test_queries_do_not_grow_with_the_rows(world):
     def count(rows: list[dict[str, Any]], name: str) -> int:
-        content = samples._csv(samples.HEADERS, samples.table(rows), "utf-8")
+        content = sample_files.table_bytes(
+            "csv", samples.HEADERS, samples.table(rows), encoding="utf-8"
+        )
         with CaptureQueriesContext(connection) as ctx:
             batch = importing.preview(
                 DEBTORS_FEED, SimpleUploadedFile(name, content), world.users["court_staff"]

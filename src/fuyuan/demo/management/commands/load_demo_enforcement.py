@@ -55,7 +55,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         today = timezone.localdate()
-        calendar.seed_from_package(sorted({today.year - 1, today.year}))
+        calendar.seed_from_package(
+            sorted({today.year - 1, today.year, today.year + 1}), provisional=True
+        )
         counts: dict[str, int] = {}
         try:
             with transaction.atomic():

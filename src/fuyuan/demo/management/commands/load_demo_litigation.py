@@ -52,7 +52,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         today = timezone.localdate()
-        calendar.seed_from_package(sorted({today.year - 2, today.year - 1, today.year}))
+        calendar.seed_from_package(
+            sorted({today.year - 2, today.year - 1, today.year, today.year + 1}), provisional=True
+        )
         try:
             with transaction.atomic():
                 counts = LitigationDemo(today).load()

@@ -107,7 +107,9 @@ class Command(BaseCommand):
                 "The demo matters are missing: run `fuyuan load_demo_matters` first."
             )
         today = timezone.localdate()
-        calendar.seed_from_package(sorted({today.year - 1, today.year, today.year + 1}))
+        calendar.seed_from_package(
+            sorted({today.year - 1, today.year, today.year + 1}), provisional=True
+        )
         try:
             with transaction.atomic():
                 counts = MechanismDemo(today).load()

@@ -89,7 +89,9 @@ class Command(BaseCommand):
                 f"Demo accounts missing: {', '.join(missing)}. Run `fuyuan load_demo` first."
             )
         today = timezone.localdate()
-        calendar.seed_from_package(sorted({2025, 2026, today.year, today.year + 1}))
+        calendar.seed_from_package(
+            sorted({2025, 2026, today.year, today.year + 1}), provisional=True
+        )
         with transaction.atomic():
             loader = DemoMatterLoader(today)
             counts = loader.load()

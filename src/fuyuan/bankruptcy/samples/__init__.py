@@ -1,0 +1,1 @@
+"""Sample files of the bankruptcy importer (make_samples)."""

@@ -1,0 +1,31 @@
+"""Import of the court's ledger of government-debtor and livelihood cases (feed
+`enforcement.cases`, in `case_importers`): the upload page with the sample files, the preview
+of a batch with every row's problem, and the confirmation — the shared importer's pages
+(`fuyuan.core.import_views.ImportPages`). Only batches of this feed visible to the user are
+shown (404 otherwise); only those who may import (court staff) upload, confirm or download the
+samples (403)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from fuyuan.core.import_views import ImportPages
+
+from .case_importers import CASES_FEED
+from .samples import make_case_samples
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PAGES = ImportPages(
+    namespace="enforcement",
+    name="case_import",
+    feeds=(CASES_FEED,),
+    title=_("Import the court's ledger of government-debtor and livelihood cases"),
+    list_url_name="enforcement:case_list",
+    templates="enforcement/case_import",
+    samples={
+        "xlsx": ("XLSX", "xlsx", XLSX, make_case_samples.build),
+        "csv": ("CSV (GB18030)", "csv", "text/csv; charset=gb18030", make_case_samples.build),
+    },
+    sample_name="涉党政机关及涉民生执行案件台账样例",
+)
