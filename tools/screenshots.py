@@ -87,7 +87,7 @@ def main() -> None:
         login(admin, "sysadmin")
         admin.goto(f"{BASE}/exchange/clients/")
         admin.screenshot(path=str(OUT / "system-clients.png"))
-        admin.goto(f"{BASE}/exchange/transfers/batches/")
+        admin.goto(f"{BASE}/exchange/transfers/batches/?state=all")
         admin.screenshot(path=str(OUT / "pushed-batches.png"))
         phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
         login(phone, "liaison")

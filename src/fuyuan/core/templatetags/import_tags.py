@@ -18,3 +18,14 @@ def may_import(context: template.Context, *feed_names: str) -> bool:
     request: Any = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return user is not None and bool(import_views.allowed_feeds(user, list(feed_names)))
+
+
+@register.filter
+def feed_label(name: str) -> Any:
+    """The feed's label ("Administrative cases (court export)") for its name, else the name."""
+    from fuyuan.core import importing
+
+    try:
+        return importing.get(name).label
+    except KeyError:
+        return name
