@@ -224,8 +224,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "府院联动数字化平台 API",
-    "DESCRIPTION": "Matters, the mechanism's records, court business and data exchange. "
-    "See docs/api.md.",
+    # Fixed text in the platform's working language (the schema is built once, not per
+    # request, so it is not translated): matters, the mechanism's records, court business and
+    # data exchange; the guide is docs/api.md.
+    "DESCRIPTION": "督查事项、联动机制工作记录、法院业务与数据交换接口。"
+    "使用说明与示例见 docs/api.md。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs are for people signed in and for system clients, not the public.
