@@ -44,6 +44,12 @@ def browser(monkeypatch):
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+        # Playwright's greenlet gives the test its own context, so its database connection is
+        # not the one pytest-django closes: close it here, or PostgreSQL cannot drop the test
+        # database at the end ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 def test_phone_sized_mechanism_page_fits_and_csp_blocks_nothing(live_server, browser):
