@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import can, scope_for
 from fuyuan.core import importing
-from fuyuan.core.case_numbers import CaseNumber, CaseNumberError, parse_case_number
+from fuyuan.core.case_numbers import CaseNumber, parse_case_number
 from fuyuan.core.importing import CellError, Column, Context, Row, StoreResult
 from fuyuan.org.models import Unit
 
@@ -104,13 +104,6 @@ def _key(name: str) -> str:
     return importing.normalise_header(name)
 
 
-def _parse_number(text: str) -> CaseNumber:
-    try:
-        return parse_case_number(text)
-    except CaseNumberError as exc:
-        raise CellError(exc.code, exc.message) from None
-
-
 def _parse_employees(text: str) -> int:
     value = importing.parse_int(unicodedata.normalize("NFKC", text).strip().removesuffix("人"))
     if value < 0:
@@ -165,7 +158,7 @@ class CaseFeed(importing.Feed):
             gettext_lazy("Case number"),
             headers=("案号", "case_number", "caseCode"),
             required=True,
-            parse=_parse_number,
+            parse=parse_case_number,
         ),
         Column(
             "court_name",
@@ -246,8 +239,7 @@ class CaseFeed(importing.Feed):
         context.cache["scope"] = scope_for(context.actor)
 
     def row_key(self, values: dict[str, Any]) -> str:
-        number = values.get("number")
-        return number.normalized if isinstance(number, CaseNumber) else ""
+        return importing.case_number_key(values)
 
     # --- checks ---------------------------------------------------------------------------------
     def clean_row(self, row: Row, context: Context) -> None:

@@ -270,6 +270,14 @@ def normalise_header(text: str) -> str:
     return text.casefold()
 
 
+def case_number_key(values: dict[str, Any]) -> str:
+    """The row key of the feeds of court cases: the normalised case number (column "number",
+    parsed by core.case_numbers.parse_case_number), "" when it did not parse."""
+    number = values.get("number")
+    normalized = getattr(number, "normalized", "")
+    return str(normalized or "")
+
+
 def court_of_number(
     row: Row,
     number: Any,

@@ -47,8 +47,8 @@ from django.utils.translation import gettext_lazy
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import scope_for
 from fuyuan.core import importing
-from fuyuan.core.case_numbers import CaseNumber, CaseNumberError, parse_case_number
-from fuyuan.core.importing import CellError, Column, Context, Row, StoreResult
+from fuyuan.core.case_numbers import CaseNumber, parse_case_number
+from fuyuan.core.importing import Column, Context, Row, StoreResult
 from fuyuan.org.models import Mechanism, Unit, UnitKind
 
 from . import case_actions
@@ -161,13 +161,6 @@ def _court_names(court: dict[str, Any]) -> tuple[str, str | None, str]:
     return court["name"], court["short_name"], court["court_code"]
 
 
-def _parse_number(text: str) -> CaseNumber:
-    try:
-        return parse_case_number(text)
-    except CaseNumberError as exc:
-        raise CellError(exc.code, exc.message) from None
-
-
 def _parse_amount(text: str) -> Decimal:
     """12000, 12,000.00, ¥12000, 12000元, 1.2万元."""
     s = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
@@ -259,7 +252,7 @@ class CaseFeed(importing.Feed):
             gettext_lazy("Case number"),
             headers=("案号", "执行案号", "case_number", "caseCode"),
             required=True,
-            parse=_parse_number,
+            parse=parse_case_number,
         ),
         Column(
             "court_name",
@@ -355,8 +348,7 @@ class CaseFeed(importing.Feed):
         context.cache["today"] = timezone.localdate()
 
     def row_key(self, values: dict[str, Any]) -> str:
-        number = values.get("number")
-        return number.normalized if isinstance(number, CaseNumber) else ""
+        return importing.case_number_key(values)
 
     # --- checks ---------------------------------------------------------------------------------
     def clean_row(self, row: Row, context: Context) -> None:

@@ -186,10 +186,6 @@ def _key(name: str) -> str:
     return importing.normalise_header(name)
 
 
-def _parse_number(text: str) -> CaseNumber:
-    return parse_case_number(text)
-
-
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -327,7 +323,7 @@ class CaseFeed(importing.Feed):
             gettext_lazy("Case number"),
             headers=("案号", "case_number", "case_no"),
             required=True,
-            parse=_parse_number,
+            parse=parse_case_number,
         ),
         Column(
             "court_name",
@@ -397,8 +393,7 @@ class CaseFeed(importing.Feed):
         context.cache["remit"] = _Remit(context.actor, lookups)
 
     def row_key(self, values: dict[str, Any]) -> str:
-        number = values.get("number")
-        return number.normalized if isinstance(number, CaseNumber) else ""
+        return importing.case_number_key(values)
 
     def clean_row(self, row: Row, context: Context) -> None:
         lookups: _Lookups = context.cache["lookups"]
@@ -659,7 +654,7 @@ class HearingFeed(importing.Feed):
             gettext_lazy("Case number"),
             headers=("案号", "case_number", "case_no"),
             required=True,
-            parse=_parse_number,
+            parse=parse_case_number,
         ),
         Column(
             "starts_at",
