@@ -567,6 +567,18 @@ def _api_cases() -> list[Case]:
 
 
 CASES += _api_cases()
+
+def _top_layer_cases() -> list[Case]:
+    """The dashboard (brief, cockpit, bulletins, annual report, search) and the assessment."""
+    from .authz_matrix_assessment import ASSESSMENT_CASES
+    from .authz_matrix_bulletins import BULLETIN_CASES
+    from .authz_matrix_dashboard import DASHBOARD_CASES
+    from .authz_matrix_search import SEARCH_CASES
+
+    return [*DASHBOARD_CASES, *BULLETIN_CASES, *SEARCH_CASES, *ASSESSMENT_CASES]
+
+
+CASES += _top_layer_cases()
 # The API's schema and its docs: for anyone signed in (people and system clients).
 CASES += [
     Case("api:schema", expect(200, anonymous=401)),

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "fuyuan.bankruptcy",
     "fuyuan.risks",
     "fuyuan.exchange",
+    "fuyuan.dashboard",
+    "fuyuan.assessment",
     "fuyuan.demo",
 ]
 
@@ -280,6 +282,7 @@ STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

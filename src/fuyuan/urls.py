@@ -22,6 +22,8 @@ urlpatterns = [
     path("risks/", include("fuyuan.risks.urls")),
     path("reporting/", include("fuyuan.reporting.urls")),
     path("exchange/", include("fuyuan.exchange.urls")),
+    path("dashboard/", include("fuyuan.dashboard.urls")),
+    path("assessment/", include("fuyuan.assessment.urls")),
     path("api/v1/", include("fuyuan.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -38,6 +38,25 @@ def red_card_q(today: datetime.date) -> Q:
     )
 
 
+def finished_late_q() -> Q:
+    """A finished matter that earned a red card: reported after its deadline, or (never
+    reported) completed after it."""
+    return Q(reported_at__date__gt=F("deadline")) | Q(
+        reported_at__isnull=True, completed_at__date__gt=F("deadline")
+    )
+
+
+def finished_on_time_q() -> Q:
+    """A finished matter reported (or, never reported, completed) by its deadline: the
+    numerator of the on-time completion rate (按期办结率). With `finished_late_q` it splits
+    every finished matter in two."""
+    return Q(state__in=wf.DONE_STATES) & (
+        Q(reported_at__date__lte=F("deadline"))
+        | Q(reported_at__isnull=True, completed_at__date__lte=F("deadline"))
+        | Q(reported_at__isnull=True, completed_at__isnull=True)
+    )
+
+
 def cards_by_unit(
     user: Any, mechanism: Mechanism, year: int, today: datetime.date
 ) -> list[UnitCards]:

@@ -8,12 +8,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fuyuan.core import search
 from fuyuan.org.models import Jurisdiction, TaskArea, Unit
 
+from . import cards
 from . import workflow as wf
 from .models import Colour, Matter, MatterCoUnit, MatterType
 
@@ -34,6 +36,11 @@ ORDERING_CHOICES = (
     ("-deadline", _("Deadline, latest first")),
     ("unit", _("Lead unit, official order")),
     ("-updated", _("Recently updated")),
+)
+TIMELINESS_CHOICES = (
+    ("on_time", _("Finished on time")),
+    ("late", _("Finished late")),
+    ("overdue", _("Running past the deadline")),
 )
 # Offices open the ledger to see what is burning: red first, then by deadline.
 DEFAULT_ORDERING = "colour"
@@ -70,6 +77,16 @@ class LedgerFilterSet(django_filters.FilterSet):
     deadline_to = django_filters.DateFilter(
         label=_("Deadline to"), field_name="deadline", lookup_expr="lte", widget=DATE
     )
+    completed_from = django_filters.DateFilter(
+        label=_("Completed from"), field_name="completed_at", lookup_expr="date__gte", widget=DATE
+    )
+    completed_to = django_filters.DateFilter(
+        label=_("Completed to"), field_name="completed_at", lookup_expr="date__lte", widget=DATE
+    )
+    timeliness = django_filters.ChoiceFilter(
+        label=_("Timeliness"), choices=TIMELINESS_CHOICES, method="filter_timeliness"
+    )
+    source_kind = django_filters.CharFilter(label=_("Source"), widget=forms.HiddenInput)
     key_issue = django_filters.BooleanFilter(
         label=_("Key issues only"), widget=forms.CheckboxInput, method="filter_key_issue"
     )
@@ -121,6 +138,19 @@ class LedgerFilterSet(django_filters.FilterSet):
             return queryset
         # A subquery, not a join: no duplicate rows and no DISTINCT over the annotations.
         return queryset.filter(pk__in=MatterCoUnit.objects.filter(unit=value).values("matter_id"))
+
+    def filter_timeliness(
+        self, queryset: QuerySet[Matter], name: str, value: str
+    ) -> QuerySet[Matter]:
+        """The rows behind the dashboard's on-time completion rate and red list."""
+        if value == "on_time":
+            return queryset.filter(cards.finished_on_time_q())
+        if value == "late":
+            return queryset.filter(Q(state__in=wf.DONE_STATES) & cards.finished_late_q())
+        if value == "overdue":
+            today = timezone.localdate()
+            return queryset.filter(state__in=wf.RUNNING_STATES, deadline__lt=today)
+        return queryset
 
     def filter_key_issue(
         self, queryset: QuerySet[Matter], name: str, value: Any

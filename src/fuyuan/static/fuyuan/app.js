@@ -14,4 +14,10 @@
       event.preventDefault();
     }
   });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest(".js-print")) {
+      window.print();
+    }
+  });
 })();
