@@ -81,3 +81,56 @@ def test_phone_sized_mechanism_page_fits_and_csp_blocks_nothing(live_server, bro
     page.wait_for_selector("#mainnav.show")
     assert page.evaluate("typeof window.htmx") == "object"
     assert not errors, errors
+
+
+def _signed_in(browser, live_server, username: str, width: int = 390):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page, errors
+
+
+def _dashboard_world():  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from fuyuan.testing import make_matter
+
+    world = build_world()
+    today = timezone.localdate()
+    for n in range(6):
+        make_matter(
+            world,
+            title=f"长标题的逾期督办事项第{n}项：推进行政争议实质性化解与行政机关负责人出庭应诉",
+            lead="housing" if n % 2 else "hrss",
+            start=today - datetime.timedelta(days=90),
+            deadline=today - datetime.timedelta(days=10 + n),
+            state="assigned",
+        )
+    return world
+
+
+def test_the_brief_fits_a_phone_and_the_cockpit_draws_its_charts(live_server, browser):
+    _dashboard_world()
+    page, errors = _signed_in(browser, live_server, "city_office")
+    page.goto(f"{live_server.url}/dashboard/brief/")
+    assert "长标题的逾期督办事项第0项" in page.content()
+    overflow = page.evaluate(
+        "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+    )
+    assert overflow <= 0, f"the brief is {overflow}px wider than a 390px screen"
+    page.close()
+    page, errors2 = _signed_in(browser, live_server, "city_leader", width=1280)
+    page.goto(f"{live_server.url}/dashboard/cockpit/")
+    page.wait_for_selector("[data-chart=colours] canvas")
+    assert page.locator("[data-chart] canvas").count() == 4
+    page.goto(f"{live_server.url}/dashboard/cockpit/?screen=1")
+    page.wait_for_selector(".big-screen [data-chart=trend] canvas")
+    assert not errors + errors2, errors + errors2

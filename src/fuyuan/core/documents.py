@@ -485,19 +485,15 @@ def _table(doc: Any, block: Table) -> None:
             fmt.space_before = Pt(0)
             fmt.space_after = Pt(0)
             fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            _no_grid_snap(paragraph)
             _run(paragraph, text, HEI_FONT if header else BODY_FONT, TABLE_SIZE)
     for column, width in enumerate(widths):
         table.columns[column].width = width
 
 
-def _image(doc: Any, block: Image) -> None:
-    """The picture in its own paragraph: single line spacing (an exact 28.95 pt line would crop
-    it to one line's height) and no grid snapping; the caption in 小4号 仿宋 under it."""
-    width_cm = min(max(block.width_cm, 1.0), TEXT_WIDTH_MM / 10)
-    paragraph = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    fmt.keep_with_next = bool(block.caption)
+def _no_grid_snap(paragraph: Any) -> None:
+    """Take the paragraph off the document grid (lines of 28.95 pt, 28 characters a line):
+    pictures and table cells keep their own line height and character spacing."""
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
     p_pr = paragraph._element.get_or_add_pPr()
@@ -514,6 +510,17 @@ def _image(doc: Any, block: Image) -> None:
         anchor.addprevious(snap)
     else:
         p_pr.append(snap)
+
+
+def _image(doc: Any, block: Image) -> None:
+    """The picture in its own paragraph: single line spacing (an exact 28.95 pt line would crop
+    it to one line's height) and no grid snapping; the caption in 小4号 仿宋 under it."""
+    width_cm = min(max(block.width_cm, 1.0), TEXT_WIDTH_MM / 10)
+    paragraph = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.keep_with_next = bool(block.caption)
+    _no_grid_snap(paragraph)
     paragraph.add_run().add_picture(io.BytesIO(block.data), width=Cm(width_cm))
     if block.caption:
         caption = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER)

@@ -24,6 +24,11 @@ PRINTED_RED = 5
 PRINTED_RANKING = 5
 
 
+def _cut(text: str, length: int) -> str:
+    """One table line on paper: longer text ends with an ellipsis (the page has it whole)."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def issuer(area: Area) -> str:
     return _("%(name)s Linkage Office") % {"name": area.jurisdiction.name}
 
@@ -58,18 +63,41 @@ def spec(b: Brief) -> DocumentSpec:
     red_rows = tuple(
         (
             str(i),
-            item.matter.title[:26],
-            str(item.matter.lead_unit)[:12],
-            _("%(days)s days") % {"days": item.days_overdue},
+            _cut(item.matter.title, 19),
+            _cut(str(item.matter.lead_unit), 9),
+            str(item.days_overdue),
         )
         for i, item in enumerate(b.red[:PRINTED_RED], start=1)
     )
     ranking = b.ranking[:PRINTED_RANKING]
     ranking_rows = tuple(
-        (str(r.rank), str(r.unit)[:16], f"{r.on_time}/{r.finished}", r.on_time_text, str(r.red))
+        (
+            str(r.rank),
+            _cut(str(r.unit), 15),
+            f"{r.on_time}/{r.finished}",
+            r.on_time_text,
+            str(r.red),
+        )
         for r in ranking
     )
-    blocks: list[Any] = [Paragraph(summary(b))]
+    values = {f.key: f for f in b.colours}
+    counts = _(
+        "%(running)s matters are running: %(red)s red, %(yellow)s yellow, %(near)s due within "
+        "a week; %(finished)s finished in this period."
+    ) % {
+        "running": values["running"].text,
+        "red": values["red"].text,
+        "yellow": values["yellow"].text,
+        "near": values["near"].text,
+        "finished": b.finished_in_period,
+    }
+    blocks: list[Any] = [
+        Paragraph(counts),
+        Table(
+            tuple(str(f.label) for f in b.headline),
+            (tuple(f.text for f in b.headline),),
+        ),
+    ]
     blocks.append(
         Heading(
             _("1. Red list (%(shown)s of %(total)s)")
@@ -79,9 +107,9 @@ def spec(b: Brief) -> DocumentSpec:
     if red_rows:
         blocks.append(
             Table(
-                (_("No."), _("Matter"), _("Lead unit"), _("Overdue")),
+                (_("No."), _("Matter"), _("Lead unit"), _("Days overdue")),
                 red_rows,
-                widths=(1, 8, 4, 2),
+                widths=(1, 10, 5, 2),
             )
         )
     else:
@@ -97,7 +125,7 @@ def spec(b: Brief) -> DocumentSpec:
             Table(
                 (_("Rank"), _("Unit"), _("On time/finished"), _("Rate"), _("Red cards")),
                 ranking_rows,
-                widths=(1, 6, 3, 2, 2),
+                widths=(1, 7, 3, 2, 2),
             )
         )
     return DocumentSpec(
