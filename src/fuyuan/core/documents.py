@@ -90,6 +90,9 @@ class DocumentSpec:
     document_number: str = ""  # 发文字号, e.g. "驻府院办〔2026〕3号"; minutes use `issue_label`
     issue_label: str = ""  # minutes: "第3期"
     is_minutes: bool = False
+    # A brief (专报/简报): the head of minutes — its own name as the mark, the issue label, the
+    # issuing body and the date over the red rule — and no signature block at the end.
+    is_brief: bool = False
     recipients: str = ""  # 主送机关, e.g. "各成员单位："
     signature: str = ""  # 落款 (the issuing body's name above the date)
     attendance: tuple[AttendanceBlock, ...] = field(default=())
@@ -392,8 +395,9 @@ def _head(doc: Any, spec: DocumentSpec) -> None:
     paragraph = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER, line=Pt(size.pt * 1.5))
     _run(paragraph, mark, TITLE_FONT, size, color=RED, latin=TITLE_FONT)
     _blank(doc)
-    number = spec.issue_label if spec.is_minutes else spec.document_number
-    if spec.is_minutes and (spec.signature or spec.date):
+    periodical = spec.is_minutes or spec.is_brief
+    number = spec.issue_label if periodical else spec.document_number
+    if periodical and (spec.signature or spec.date):
         # Minutes: 第N期 centred, then the issuing body on the left and the date on the right.
         if number:
             label = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
@@ -411,6 +415,8 @@ def _head(doc: Any, spec: DocumentSpec) -> None:
 
 
 def _title(doc: Any, spec: DocumentSpec) -> None:
+    if not spec.title:  # a brief's mark is its title
+        return
     paragraph = _paragraph(doc, align=WD_PARAGRAPH_ALIGNMENT.CENTER, line=Pt(35))
     _run(paragraph, spec.title, TITLE_FONT, TITLE_SIZE, latin=TITLE_FONT)
     _blank(doc)
@@ -603,13 +609,13 @@ def render_docx(spec: DocumentSpec) -> bytes:
             _paragraph(doc)
         elif isinstance(block, Image):
             _image(doc, block)
-    if spec.is_minutes:
+    if spec.is_minutes or spec.is_brief:
         _attendance(doc, spec)
     else:
         _signature(doc, spec)
         _attendance(doc, spec)
     _imprint(doc, spec)
-    doc.core_properties.title = spec.title
+    doc.core_properties.title = spec.title or f"{spec.issuer} {spec.issue_label}".strip()
     doc.core_properties.author = spec.signature or spec.issuer
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -17,7 +17,7 @@ from fuyuan.notify.models import Channel
 from fuyuan.notify.outbox import notify
 
 from .area import Area
-from .figures import Brief
+from .figures import Brief, Figure
 
 # On paper the lists are cut so the page stays one A4 sheet; the page on screen has them all.
 PRINTED_RED = 5
@@ -30,11 +30,23 @@ def _cut(text: str, length: int) -> str:
 
 
 def issuer(area: Area) -> str:
-    return _("%(name)s Linkage Office") % {"name": area.jurisdiction.name}
+    """The red mark of the publication (a brief's mark is its own name, 督办专报)."""
+    return _("Supervision brief")
+
+
+def office_name(area: Area) -> str:
+    return _("Linkage Office")
 
 
 def title(area: Area) -> str:
-    return _("Supervision brief · %(period)s") % {"period": area.label}
+    return _("%(name)s linkage supervision · %(period)s") % {
+        "name": area.jurisdiction.name,
+        "period": area.label,
+    }
+
+
+def _period_figure(b: Brief) -> Figure:
+    return Figure("finished", _("Finished in the period"), b.finished_in_period)
 
 
 def summary(b: Brief) -> str:
@@ -63,8 +75,8 @@ def spec(b: Brief) -> DocumentSpec:
     red_rows = tuple(
         (
             str(i),
-            _cut(item.matter.title, 19),
-            _cut(str(item.matter.lead_unit), 9),
+            _cut(item.matter.title, 17),
+            _cut(str(item.matter.lead_unit), 8),
             str(item.days_overdue),
         )
         for i, item in enumerate(b.red[:PRINTED_RED], start=1)
@@ -73,66 +85,52 @@ def spec(b: Brief) -> DocumentSpec:
     ranking_rows = tuple(
         (
             str(r.rank),
-            _cut(str(r.unit), 15),
+            _cut(str(r.unit), 14),
             f"{r.on_time}/{r.finished}",
             r.on_time_text,
             str(r.red),
         )
         for r in ranking
     )
-    values = {f.key: f for f in b.colours}
-    counts = _(
-        "%(running)s matters are running: %(red)s red, %(yellow)s yellow, %(near)s due within "
-        "a week; %(finished)s finished in this period."
-    ) % {
-        "running": values["running"].text,
-        "red": values["red"].text,
-        "yellow": values["yellow"].text,
-        "near": values["near"].text,
-        "finished": b.finished_in_period,
-    }
+    counts = [*b.colours, _period_figure(b)]
     blocks: list[Any] = [
-        Paragraph(counts),
         Table(
-            tuple(str(f.label) for f in b.headline),
-            (tuple(f.text for f in b.headline),),
-        ),
-    ]
-    blocks.append(
-        Heading(
-            _("1. Red list (%(shown)s of %(total)s)")
-            % {"shown": len(red_rows), "total": b.red_total}
+            tuple(str(f.label) for f in counts),
+            (
+                tuple(f.text for f in counts),
+                tuple(str(f.label) for f in b.headline),
+                tuple(f.text for f in b.headline),
+            ),
         )
-    )
+    ]
+    blocks.append(Heading(_("1. Red list (%(total)s)") % {"total": b.red_total}))
     if red_rows:
         blocks.append(
             Table(
                 (_("No."), _("Matter"), _("Lead unit"), _("Days overdue")),
                 red_rows,
-                widths=(1, 10, 5, 2),
+                widths=(3, 20, 9, 5),
             )
         )
     else:
         blocks.append(Paragraph(_("No matter is overdue.")))
-    blocks.append(
-        Heading(
-            _("2. Ranking of units (first %(shown)s of %(total)s)")
-            % {"shown": len(ranking_rows), "total": len(b.ranking)}
-        )
-    )
+    blocks.append(Heading(_("2. Ranking of units (%(total)s)") % {"total": len(b.ranking)}))
     if ranking_rows:
         blocks.append(
             Table(
                 (_("Rank"), _("Unit"), _("On time/finished"), _("Rate"), _("Red cards")),
                 ranking_rows,
-                widths=(1, 7, 3, 2, 2),
+                widths=(3, 16, 7, 5, 4),
             )
         )
     return DocumentSpec(
         issuer=issuer(area),
-        title=title(area),
+        title="",
         blocks=tuple(blocks),
         date=area.today,
+        is_brief=True,
+        issue_label=f"{area.jurisdiction.name} {area.label}",
+        signature=office_name(area),
     )
 
 

@@ -121,7 +121,8 @@ def test_the_docx_carries_the_pages_figures(world: World, client_for: Any) -> No
     ]
     headline = [f.text for f in page.context["brief"].headline]
     assert headline == ["—", "—", "—", "—"]  # nothing finished, heard or delivered yet
-    assert brief_docs.title(page.context["area"]) in text
+    area = page.context["area"]
+    assert f"督办专报\n\n{area.jurisdiction.name} {area.label}\n府院联动办公室\t" in text
     assert "—" in cells
     assert "推进工伤认定积案清理" in cells
     assert "3" in cells  # days overdue
