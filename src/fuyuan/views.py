@@ -13,6 +13,8 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import scope_for
+from fuyuan.dashboard import figures
+from fuyuan.dashboard.area import area_from, may_view
 from fuyuan.org import queries as org_queries
 
 
@@ -22,6 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     context: dict[str, Any] = {"roles": sorted(scope.roles), "Role": Role}
     context["assignments"] = user.active_assignments()
+    if may_view(user):
+        area = area_from(user, {}, default_kind="month")
+        context["headline"] = [
+            figures.on_time_figure(user, area),
+            *figures.colour_figures(user, area)[1:],
+        ]
     if scope.is_member:
         context["mechanisms"] = org_queries.home_mechanisms(user)
         context["my_units"] = org_queries.units_acted_for(user)

@@ -152,6 +152,23 @@ def leaders_of(area: Area) -> list[User]:
     return list(User.objects.filter(pk__in=active.values("user_id"), is_active=True))
 
 
+def deliver(b: Brief, recipients: list[Any]) -> int:
+    """Queue the brief to `recipients` (inbox and the work messenger); the same brief (area,
+    period) queued twice to someone is sent once — the outbox key."""
+    area = b.area
+    return notify(
+        ref_kind="dashboard.brief",
+        ref_id=area.jurisdiction.pk,
+        kind=f"brief.{area.kind}",
+        due_date=area.period.start,
+        recipients=recipients,
+        subject=title(area),
+        body=summary(b),
+        url=reverse("dashboard:brief") + "?" + area.query(unit=None),
+        channels=(Channel.INBOX, Channel.MESSENGER),
+    )
+
+
 def push(actor: Any, b: Brief) -> int:
     """Queue the brief to the jurisdiction's leaders (inbox and the work messenger). Pushing
     the same period's brief twice sends it once (the outbox key); returns how many messages
@@ -161,20 +178,8 @@ def push(actor: Any, b: Brief) -> int:
     area = b.area
     if not may_push(actor, area):
         raise PermissionDenied("dashboard.push_brief")
-    leaders = leaders_of(area)
-    url = reverse("dashboard:brief") + "?" + area.query(unit=None)
     with transaction.atomic():
-        queued = notify(
-            ref_kind="dashboard.brief",
-            ref_id=area.jurisdiction.pk,
-            kind=f"brief.{area.kind}",
-            due_date=area.period.start,
-            recipients=leaders,
-            subject=title(area),
-            body=summary(b),
-            url=url,
-            channels=(Channel.INBOX, Channel.MESSENGER),
-        )
+        queued = deliver(b, leaders_of(area))
         record(
             actor,
             "dashboard.push_brief",

@@ -156,3 +156,21 @@ def test_the_push_button_is_the_offices(world: World, client_for: Any) -> None:
     response = office.post("/dashboard/brief/push/?period=month")
     assert response.status_code == 302
     assert InboxMessage.objects.filter(user=world.users["city_leader"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_every_monday_each_leader_gets_last_weeks_brief_once(world: World) -> None:
+    from fuyuan.accounts.models import Role
+    from fuyuan.dashboard.jobs import push_weekly_briefs
+    from fuyuan.testing import make_user
+
+    county_leader = make_user("a_leader", Role.LEADER, jurisdiction=world.county_a)
+    monday = datetime.date(2026, 11, 23)
+    assert push_weekly_briefs(monday - datetime.timedelta(days=1)) == 0  # a Sunday
+    assert push_weekly_briefs(monday) == 4  # two leaders × inbox and messenger
+    assert push_weekly_briefs(monday) == 0
+    city = InboxMessage.objects.get(user=world.users["city_leader"])
+    county = InboxMessage.objects.get(user=county_leader)
+    assert "驻马店市" in city.subject and "11-16" in city.subject
+    assert "西平县" in county.subject
+    assert f"j={world.county_a.pk}" in county.url
