@@ -333,29 +333,29 @@ def jurisdiction_rows(user: Any, area: Area) -> list[JurisdictionRow]:
     span = area.year_to_date
     own = area.jurisdiction
     children = list(Jurisdiction.objects.filter(parent=own).order_by("path"))
-    base = matters(user, area)
-    rows: list[JurisdictionRow] = []
-    for j, q in [(own, Q(jurisdiction=own))] + [
+    parts = [(own, Q(jurisdiction=own))] + [
         (c, Q(jurisdiction__path__startswith=c.path)) for c in children
-    ]:
-        counts = base.filter(q).aggregate(
-            running=Count("pk", filter=Q(state__in=wf.RUNNING_STATES)),
-            red=Count("pk", filter=Q(state__in=wf.RUNNING_STATES, deadline__lt=area.today)),
-            finished=Count("pk", filter=_finished_in(span)),
-            on_time=Count("pk", filter=_finished_in(span) & cards.finished_on_time_q()),
-        )
-        if j != own and not any(counts.values()):
+    ]
+    measures = {
+        "running": Q(state__in=wf.RUNNING_STATES),
+        "red": Q(state__in=wf.RUNNING_STATES, deadline__lt=area.today),
+        "finished": _finished_in(span),
+        "on_time": _finished_in(span) & cards.finished_on_time_q(),
+    }
+    # One query: a conditional count per jurisdiction and measure.
+    counts = matters(user, area).aggregate(
+        **{
+            f"{name}_{index}": Count("pk", filter=where & measure)
+            for index, (_j, where) in enumerate(parts)
+            for name, measure in measures.items()
+        }
+    )
+    rows: list[JurisdictionRow] = []
+    for index, (j, _where) in enumerate(parts):
+        values = [counts[f"{name}_{index}"] for name in measures]
+        if j != own and not any(values):
             continue
-        rows.append(
-            JurisdictionRow(
-                j,
-                counts["running"],
-                counts["red"],
-                counts["finished"],
-                counts["on_time"],
-                url="?" + area.query(j=j.pk, unit=None),
-            )
-        )
+        rows.append(JurisdictionRow(j, *values, url="?" + area.query(j=j.pk, unit=None)))
     return rows
 
 
@@ -808,3 +808,83 @@ def cockpit(user: Any, area: Area) -> dict[str, Any]:
         "jurisdictions": jurisdiction_rows(user, area),
         "trend": monthly_trend(user, area),
     }
+
+
+# --- bulletins and the annual report ----------------------------------------------------------
+def card_list(user: Any, area: Area) -> list[cards.UnitCards]:
+    """Units with a red or yellow card (红黄牌) on the area's mechanism's matters of the year,
+    the most red cards first, then the most yellow, then official order (matters.cards)."""
+    if area.mechanism is None:
+        return []
+    rows = cards.cards_by_unit(user, area.mechanism, area.year, area.today)
+    if area.unit is not None:
+        rows = [r for r in rows if r.unit.pk == area.unit.pk]
+    carded = [r for r in rows if r.red or r.yellow]
+    carded.sort(key=lambda r: (-r.red, -r.yellow, r.unit.order_no, r.unit.pk))
+    return carded
+
+
+# A finished matter whose evaluation averages at least 4.5 of 5 (timeliness + quality + effect
+# of at least 14) counts as good practice.
+GOOD_EVALUATION_TOTAL = 14
+
+
+@dataclass
+class GoodPractice:
+    """An item of good practice (好的做法) of the period: a good-practice submission the office
+    accepted, or a matter finished on time and rated at least 4.5 of 5."""
+
+    unit: str
+    title: str
+    text: str
+    url: str = ""
+
+
+def good_practices(user: Any, area: Area, limit: int = 10) -> list[GoodPractice]:
+    """Good practice of the area's period, accepted submissions first (two queries)."""
+    from fuyuan.reporting import workflow as reporting_wf
+    from fuyuan.reporting.models import CollectionKind
+
+    span = area.period
+    submissions = (
+        Submission.objects.visible_to(user)
+        .filter(
+            collection__mechanism__jurisdiction__path__startswith=area.path,
+            collection__kind=CollectionKind.GOOD_PRACTICE,
+            state=reporting_wf.ACCEPTED,
+        )
+        .filter(_in_period("accepted_at", span))
+        .select_related("collection", "target__unit", "target__jurisdiction")
+        .order_by("accepted_at", "pk")
+    )
+    if area.unit is not None:
+        submissions = submissions.filter(target__unit=area.unit)
+    found = [
+        GoodPractice(
+            unit=s.target.name,
+            title=s.collection.title,
+            text=s.text.strip(),
+            url=reverse("reporting:collection_detail", args=[s.collection_id]),
+        )
+        for s in submissions[:limit]
+    ]
+    rated = (
+        matters(user, area)
+        .filter(_finished_in(span) & cards.finished_on_time_q())
+        .annotate(
+            rating=F("evaluation__timeliness") + F("evaluation__quality") + F("evaluation__effect")
+        )
+        .filter(rating__gte=GOOD_EVALUATION_TOTAL)
+        .select_related("lead_unit", "evaluation")
+        .order_by("-rating", "completed_at", "pk")
+    )
+    for m in rated[: max(limit - len(found), 0)]:
+        found.append(
+            GoodPractice(
+                unit=str(m.lead_unit),
+                title=m.title,
+                text=m.evaluation.comment.strip(),  # type: ignore[attr-defined]
+                url=reverse("matters:matter_detail", args=[m.pk]),
+            )
+        )
+    return found
