@@ -45,6 +45,9 @@ run: install var/keys.env
 	$(FUYUAN) load_demo_litigation --if-empty && \
 	$(FUYUAN) load_demo_enforcement --if-empty && \
 	$(FUYUAN) load_demo_exchange --if-empty && \
+	$(FUYUAN) load_demo_dashboard --if-empty && \
+	$(FUYUAN) load_demo_assessment --if-empty && \
+	$(FUYUAN) search_reindex --verbosity 0 && \
 	{ $(FUYUAN) db_worker --no-reload --verbosity 0 & worker=$$!; \
 	  $(FUYUAN) scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \

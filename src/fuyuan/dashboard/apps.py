@@ -12,4 +12,6 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
-        from . import menus  # noqa: F401  (menu entries)
+        from . import bulletin_docs, jobs, menus  # noqa: F401  (scheduled brief, menu entries)
+
+        bulletin_docs.register()  # bulletins print through the documents app
