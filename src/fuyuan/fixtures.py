@@ -18,6 +18,15 @@ def default_language():  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Uploaded and generated files go to a temporary folder, never the checkout's var/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
