@@ -19,7 +19,6 @@ from fuyuan.accounts.models import Role, RoleAssignment, User
 from fuyuan.accounts.permissions import require
 from fuyuan.audit.record import record, snapshot
 from fuyuan.documents import actions as doc_actions
-from fuyuan.documents import workflow as doc_wf
 from fuyuan.documents.models import DocumentKind, DocumentNumber
 from fuyuan.notify.models import Channel
 from fuyuan.notify.outbox import notify
@@ -163,6 +162,14 @@ def recipients_of(mechanism: Mechanism, on: datetime.date | None = None) -> list
     )
 
 
+def notify_on_issue(actor: Any, document: Any) -> None:
+    """The documents app's issue hook for bulletins (inside the issuing transaction)."""
+    bulletin = Bulletin.objects.filter(pk=document.source_id).first()
+    if bulletin is not None:
+        bulletin.document = document
+        _notify_members(actor, bulletin)
+
+
 def _notify_members(actor: Any, bulletin: Bulletin) -> int:
     document = bulletin.document
     assert document is not None
@@ -223,8 +230,6 @@ def transition(
         number=number,
         expected_version=expected_version,
     )
-    if document.state == doc_wf.ISSUED and name in doc_wf.ISSUE_TRANSITIONS:
-        _notify_members(actor, bulletin)
     return bulletin
 
 

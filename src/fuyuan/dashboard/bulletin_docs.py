@@ -361,4 +361,11 @@ def spec_for_document(document: Any, spec: DocumentSpec) -> DocumentSpec:
 def register() -> None:
     from fuyuan.documents import sources
 
-    sources.register(SOURCE_KIND, spec_for_document)
+    sources.register(SOURCE_KIND, spec_for_document, on_issue=_on_issue)
+
+
+def _on_issue(actor: Any, document: Any) -> None:
+    """Issued from the bulletin's page or the document's: the member units hear of it."""
+    from .bulletin_actions import notify_on_issue
+
+    notify_on_issue(actor, document)

@@ -31,7 +31,7 @@ from fuyuan.core.workflow import TransitionError
 from fuyuan.notify.outbox import notify
 from fuyuan.org.models import Mechanism
 
-from . import sources
+from . import search_index, sources
 from . import workflow as wf
 from .models import DocumentKind, DocumentNumber, DocumentStep, OfficialDocument
 
@@ -160,6 +160,7 @@ def create_document(
         **values,
     )
     document.save()
+    search_index.reindex(document)
     record(actor, "documents.document.create", document, after=snapshot(document))
     return document
 
@@ -183,6 +184,7 @@ def update_document(
         document.version if expected_version is None else expected_version,
         fields=list(DOCUMENT_FIELDS),
     )
+    search_index.reindex(document)
     record(actor, "documents.document.update", document, before=before, after=snapshot(document))
     return document
 
@@ -351,6 +353,8 @@ def transition(
             "issued_by_id",
         ],
     )
+    if step.name in wf.ISSUE_TRANSITIONS:
+        search_index.reindex(document)  # now with its number
     DocumentStep.objects.create(
         document=document,
         name=step.name,
@@ -368,6 +372,9 @@ def transition(
         after=snapshot(document),
         detail={"comment": comment.strip()} if comment.strip() else None,
     )
+    hook = sources.issue_hook_for(document.source_kind) if document.source_kind else None
+    if hook is not None and step.name in wf.ISSUE_TRANSITIONS:
+        hook(actor, document)
     if step.name == "submit":
         _notify_step(document, "submit", [document.checker])
     elif step.name == "approve":

@@ -10,4 +10,6 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from . import menus  # noqa: F401
+        from . import menus, search_index  # noqa: F401
+
+        search_index.register()

@@ -10,14 +10,23 @@ from typing import Any
 from fuyuan.core.documents import DocumentSpec
 
 SpecBuilder = Callable[[Any, DocumentSpec], DocumentSpec]
+IssueHook = Callable[[Any, Any], None]
 
 _BUILDERS: dict[str, SpecBuilder] = {}
+_ON_ISSUE: dict[str, IssueHook] = {}
 
 
-def register(kind: str, builder: SpecBuilder) -> None:
+def register(kind: str, builder: SpecBuilder, *, on_issue: IssueHook | None = None) -> None:
     """`builder(document, default_spec) -> spec`: typically dataclasses.replace(default_spec,
-    blocks=..., attendance=...)."""
+    blocks=..., attendance=...). `on_issue(actor, document)` runs inside the issuing
+    transaction, whichever page issued the document (e.g. a bulletin notifies its units)."""
     _BUILDERS[kind] = builder
+    if on_issue is not None:
+        _ON_ISSUE[kind] = on_issue
+
+
+def issue_hook_for(kind: str) -> IssueHook | None:
+    return _ON_ISSUE.get(kind)
 
 
 def builder_for(kind: str) -> SpecBuilder | None:

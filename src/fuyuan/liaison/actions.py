@@ -22,6 +22,7 @@ from fuyuan.matters import actions as matter_actions
 from fuyuan.matters.actions import check_upload
 from fuyuan.org.models import Mechanism, Unit
 
+from . import search_index
 from . import workflow as wf
 from .models import LetterAttachment, LetterReply, LiaisonLetter
 
@@ -203,6 +204,7 @@ def create_letter(
     )
     letter.full_clean(exclude=["created_at", "updated_at"])
     letter.save()
+    search_index.reindex(letter)
     record(actor, "liaison.letter.create", letter, after=snapshot(letter))
     for uploaded in files or []:
         _store_file(actor, letter, uploaded)
@@ -474,6 +476,7 @@ def coordinate(
         fields=["outcome", "agenda_note", "coordinated_by", "closed_at", "matter"],
         apply=apply,
     )
+    search_index.reindex(letter)
     _notify(
         letter,
         "liaison.coordinated",

@@ -12,7 +12,9 @@ class LiaisonConfig(AppConfig):
     def ready(self) -> None:
         from fuyuan.matters import sources
 
-        from . import menus  # noqa: F401
+        from . import menus, search_index  # noqa: F401
+
+        search_index.register()
 
         sources.register("liaison.letter", _("Liaison letter"), _letter_url)
 

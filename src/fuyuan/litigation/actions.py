@@ -28,6 +28,7 @@ from fuyuan.core.workflow import Transition
 from fuyuan.org.models import Jurisdiction, Mechanism, Unit, UnitKind
 from fuyuan.org.settings_schema import ADMIN_CASE_OUTCOMES
 
+from . import search_index
 from . import workflow as wf
 from .models import (
     AdminCase,
@@ -474,6 +475,7 @@ def create_case(
     case.full_clean(exclude=["created_at", "updated_at"], validate_unique=False)
     case.save()
     _set_co_defendants(case, values["co_defendants"])
+    search_index.index_cases([case.pk])
     record(actor, "litigation.case.create", case, after=_case_snapshot(case))
     return case
 
@@ -563,6 +565,7 @@ def update_case(
         ],
     )
     _set_co_defendants(case, values["co_defendants"])
+    search_index.index_cases([case.pk])
     record(actor, "litigation.case.update", case, before=before, after=_case_snapshot(case))
     return case
 

@@ -14,7 +14,9 @@ class LitigationConfig(AppConfig):
     def ready(self) -> None:
         from fuyuan.matters import sources
 
-        from . import importers, jobs, menus  # noqa: F401  (import feeds, menu entries, daily jobs)
+        from . import importers, jobs, menus, search_index  # noqa: F401  (feeds, menus, jobs)
+
+        search_index.register()
 
         sources.register(
             "litigation.recommendation_item", _("Recommendation item"), _recommendation_url

@@ -52,6 +52,7 @@ from fuyuan.core.case_numbers import CaseNumber, CaseNumberError, parse_case_num
 from fuyuan.core.importing import Column, Context, Row, StoreResult
 from fuyuan.org.models import Mechanism, Unit, UnitKind
 
+from . import search_index
 from . import workflow as wf
 from .models import (
     AdminCase,
@@ -638,6 +639,8 @@ class CaseFeed(importing.Feed):
             CoDefendant.objects.bulk_create(
                 [CoDefendant(case_id=pk, unit_id=u) for pk, co in co_replace.items() for u in co]
             )
+        # The search index, in the same transaction: one bulk write for the chunk.
+        search_index.index_cases([case.pk for case, _co in new] + [c.pk for c in changed])
         return result
 
 

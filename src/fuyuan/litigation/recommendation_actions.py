@@ -32,6 +32,7 @@ from fuyuan.matters import workflow as matter_wf
 from fuyuan.matters.models import Matter, MatterType
 from fuyuan.org.models import Mechanism, Unit, UnitKind
 
+from . import search_index
 from . import workflow as wf
 from .actions import mechanism_for
 from .models import (
@@ -416,6 +417,7 @@ def create_recommendation(
     rec.cases.set(data["cases"])
     for n, text in enumerate(data["items"], start=1):
         RecommendationItem.objects.create(recommendation=rec, order=n, text=text)
+    search_index.reindex_recommendation(rec)
     record(
         actor,
         "litigation.recommendation.create",
@@ -481,6 +483,7 @@ def update_recommendation(
             RecommendationItem.objects.create(recommendation=rec, order=n, text=text)
     for item in existing[len(data["items"]) :]:
         item.delete()
+    search_index.reindex_recommendation(rec)
     record(
         actor,
         "litigation.recommendation.update",

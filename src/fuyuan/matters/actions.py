@@ -58,16 +58,9 @@ def add_timeline(
 
 def reindex(matter: Matter) -> None:
     """Rewrite the matter's search entry (title, description, units, tags)."""
-    units = [matter.lead_unit_id, *matter.co_units.values_list("unit_id", flat=True)]
-    text = " ".join(
-        [
-            matter.title,
-            matter.description,
-            matter.lead_unit.name,
-            " ".join(str(t) for t in (matter.tags or [])),
-        ]
-    )
-    search.index(SEARCH_KIND, matter.pk, matter.jurisdiction.path, units, text)
+    from .search_index import row
+
+    search.index_row(SEARCH_KIND, row(matter))
 
 
 def _office_may_create(actor: Any, mechanism: Any, *, from_above: bool = False) -> None:

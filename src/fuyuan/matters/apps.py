@@ -10,4 +10,6 @@ class MattersConfig(AppConfig):
     verbose_name = _("Matters")
 
     def ready(self) -> None:
-        from . import importers, menus, reminders  # noqa: F401  (import feed, menus, jobs)
+        from . import importers, menus, reminders, search_index  # noqa: F401  (feed, menus, jobs)
+
+        search_index.register()

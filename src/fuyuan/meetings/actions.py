@@ -22,6 +22,7 @@ from fuyuan.matters import actions as matter_actions
 from fuyuan.matters import sources
 from fuyuan.notify.outbox import notify
 
+from . import search_index
 from . import workflow as wf
 from .models import (
     AgendaItem,
@@ -436,6 +437,7 @@ def create_minutes(actor: Any, meeting: Meeting, *, title: str = "", body: str =
         body=body or "",
     )
     minutes.save()
+    search_index.reindex(minutes)
     record(actor, "meetings.minutes.create", minutes, after=snapshot(minutes))
     return minutes
 
@@ -512,6 +514,7 @@ def save_minutes(
                 after=snapshot(decision),
                 detail={"co_units": [u.pk for u in co]},
             )
+    search_index.reindex(minutes)
     record(actor, "meetings.minutes.update", minutes, before=before, after=snapshot(minutes))
     return minutes
 
@@ -557,6 +560,8 @@ def minutes_transition(
         minutes.issued_at = timezone.now()
         minutes.issued_by = actor
     minutes.save_checked(minutes.version if expected_version is None else expected_version)
+    if name == "issue":
+        search_index.reindex(minutes)  # the issue number (第N期) is part of the title
     record(
         actor,
         f"meetings.minutes.{name}",

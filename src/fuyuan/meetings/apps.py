@@ -16,7 +16,9 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from fuyuan.matters import sources
 
-        from . import jobs, menus  # noqa: F401
+        from . import jobs, menus, search_index  # noqa: F401
+
+        search_index.register()
 
         sources.register(
             "meetings.decision",

@@ -22,7 +22,7 @@ from fuyuan.core.workflow import TransitionError
 from fuyuan.matters.actions import check_upload
 from fuyuan.notify.outbox import notify
 
-from . import queries
+from . import queries, search_index
 from . import workflow as wf
 from .models import Collection, CollectionKind, CollectionTarget, Submission, SubmissionEvent
 
@@ -140,6 +140,7 @@ def create_collection(
         CollectionTarget.objects.create(collection=collection, unit=unit)
     for county in {j.pk: j for j in county_list}.values():
         CollectionTarget.objects.create(collection=collection, jurisdiction=county)
+    search_index.reindex(collection)
     after = _snap(collection)
     after["targets"] = [u.name for u in unit_list] + [j.name for j in county_list]
     record(actor, "reporting.collection.create", collection, after=after)

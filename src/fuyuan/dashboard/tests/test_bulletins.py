@@ -294,6 +294,16 @@ def test_issuing_sends_the_bulletin_to_the_member_units_once(data: World) -> Non
     assert AuditEntry.objects.filter(action="dashboard.bulletin.notify").count() == 3
 
 
+def test_issuing_from_the_documents_page_also_notifies_the_units(data: World) -> None:
+    bulletin = generate(data)
+    number = doc_actions.reserve_number(
+        data.users["city_office"], data.mechanisms["city"], "驻府院办〔2026〕8号"
+    )
+    doc_actions.issue(data.users["city_office"], bulletin.document, number=number)
+    messages = InboxMessage.objects.filter(url=f"/dashboard/bulletins/{bulletin.pk}/")
+    assert messages.count() == 4
+
+
 def test_the_sign_off_chain_and_the_steps_the_page_offers(data: World, client_for: Any) -> None:
     w = data
     w.users["chief"] = make_user("chief", "office", jurisdiction=w.city)
