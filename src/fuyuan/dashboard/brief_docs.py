@@ -118,7 +118,7 @@ def spec(b: Brief) -> DocumentSpec:
     if ranking_rows:
         blocks.append(
             Table(
-                (_("Rank"), _("Unit"), _("On time/finished"), _("On-time rate"), _("Red cards")),
+                (_("Rank"), _("Unit"), _("On time/finished"), _("Share on time"), _("Red cards")),
                 ranking_rows,
                 widths=(3, 16, 7, 5, 4),
             )
