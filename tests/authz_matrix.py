@@ -568,6 +568,7 @@ def _api_cases() -> list[Case]:
 
 CASES += _api_cases()
 
+
 def _top_layer_cases() -> list[Case]:
     """The dashboard (brief, cockpit, bulletins, annual report, search) and the assessment."""
     from .authz_matrix_assessment import ASSESSMENT_CASES

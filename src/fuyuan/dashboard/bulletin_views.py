@@ -25,6 +25,7 @@ from fuyuan.documents import actions as doc_actions
 from fuyuan.documents import workflow as doc_wf
 from fuyuan.documents.forms import TransitionForm, apply_errors
 from fuyuan.documents.models import DocumentNumber
+from fuyuan.documents.views import take_step
 
 from . import bulletin_actions, bulletin_docs
 from .bulletin_forms import BulletinForm, FilterForm, GenerateForm
@@ -233,32 +234,9 @@ def bulletin_transition(request: HttpRequest, pk: int, transition: str) -> HttpR
     if not can(user, step.name, document):
         raise PermissionDenied(step.name)
     form = _transition_form(bulletin, request.POST)
-    if form.is_valid():
-        try:
-            bulletin_actions.transition(
-                user,
-                bulletin,
-                step.name,
-                comment=form.cleaned_data["comment"] or "",
-                checker=form.cleaned_data["checker"],
-                signer=form.cleaned_data["signer"],
-                number=form.cleaned_data["number"],
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except TransitionError as exc:
-            field = "comment" if exc.code == "workflow.comment_required" else None
-            if exc.code.startswith("document.checker"):
-                field = "checker"
-            elif exc.code.startswith("document.signer"):
-                field = "signer"
-            elif exc.code.startswith("docno.") or exc.code == "document.number_required":
-                field = "number"
-            form.add_error(field, ValidationError(exc.message, code=exc.code))
-        except StaleObjectError as exc:
-            form.add_error(None, ValidationError(str(exc), code="stale"))
-        else:
-            messages.success(request, _("“%(action)s” was recorded.") % {"action": step.label})
-            return redirect("dashboard:bulletin_detail", bulletin.pk)
+    if form.is_valid() and take_step(user, document, step.name, form):
+        messages.success(request, _("“%(action)s” was recorded.") % {"action": step.label})
+        return redirect("dashboard:bulletin_detail", bulletin.pk)
     # The failed attempt may have touched the objects in memory: show them as stored.
     return _render_detail(request, _visible(request, pk), form)
 

@@ -189,6 +189,37 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible(request, pk))
 
 
+def take_step(user: Any, document: OfficialDocument, name: str, form: Any) -> bool:
+    """Take a sign-off step with the transition form's values (also used by pages of
+    documents another app generates, e.g. bulletins). A refusal goes onto the form, on the
+    field it concerns; True when the step was recorded."""
+    try:
+        actions.transition(
+            user,
+            document,
+            name,
+            comment=form.cleaned_data["comment"] or "",
+            checker=form.cleaned_data["checker"],
+            signer=form.cleaned_data["signer"],
+            number=form.cleaned_data["number"],
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except TransitionError as exc:
+        field = "comment" if exc.code == "workflow.comment_required" else None
+        if exc.code.startswith("document.checker"):
+            field = "checker"
+        elif exc.code.startswith("document.signer"):
+            field = "signer"
+        elif exc.code.startswith("docno.") or exc.code == "document.number_required":
+            field = "number"
+        form.add_error(field, ValidationError(exc.message, code=exc.code))
+        return False
+    except StaleObjectError as exc:
+        form.add_error(None, ValidationError(str(exc), code="stale"))
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def document_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
@@ -201,32 +232,9 @@ def document_transition(request: HttpRequest, pk: int, transition: str) -> HttpR
     if not can(user, step.name, document):
         raise PermissionDenied(step.name)
     form = _transition_form(document, request.POST)
-    if form.is_valid():
-        try:
-            actions.transition(
-                user,
-                document,
-                step.name,
-                comment=form.cleaned_data["comment"] or "",
-                checker=form.cleaned_data["checker"],
-                signer=form.cleaned_data["signer"],
-                number=form.cleaned_data["number"],
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except TransitionError as exc:
-            field = "comment" if exc.code == "workflow.comment_required" else None
-            if exc.code.startswith("document.checker"):
-                field = "checker"
-            elif exc.code.startswith("document.signer"):
-                field = "signer"
-            elif exc.code.startswith("docno.") or exc.code == "document.number_required":
-                field = "number"
-            form.add_error(field, ValidationError(exc.message, code=exc.code))
-        except StaleObjectError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("“%(action)s” was recorded.") % {"action": step.label})
-            return redirect("documents:document_detail", document.pk)
+    if form.is_valid() and take_step(user, document, step.name, form):
+        messages.success(request, _("“%(action)s” was recorded.") % {"action": step.label})
+        return redirect("documents:document_detail", document.pk)
     # The failed attempt may have touched the object in memory: show it as stored.
     return _render_detail(request, _visible(request, pk), form)
 

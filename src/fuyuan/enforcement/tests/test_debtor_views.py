@@ -135,10 +135,24 @@ def test_import_pages_upload_preview_and_confirm_a_court_file(world, client_for)
     assert DebtorRecord.objects.count() == len(samples.GOOD)
 
 
+def _cells(content: bytes) -> list[tuple[object, ...]]:
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return list(sheet.iter_rows(values_only=True))
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "csv-utf8", "json"])
 def test_sample_files_download_for_importers_only(world, client_for, fmt):
     url = reverse("enforcement:debtor_sample", args=["debtors"]) + f"?format={fmt}"
     response = client_for("a_office").get(url)
     assert response.status_code == 200
-    assert response.content == samples.build("debtors", fmt)
+    expected = samples.build("debtors", fmt)
+    if fmt == "xlsx":  # the file's own timestamps differ from one second to the next
+        assert _cells(response.content) == _cells(expected)
+    else:
+        assert response.content == expected
     assert client_for("hrss_liaison").get(url).status_code == 403
