@@ -42,7 +42,7 @@ from fuyuan.liaison.models import LiaisonLetter
 from fuyuan.litigation import figures as lit
 from fuyuan.matters import cards
 from fuyuan.matters import workflow as wf
-from fuyuan.matters.models import Colour, Matter, MatterQuerySet
+from fuyuan.matters.models import Colour, Matter, MatterQuerySet, MatterType
 from fuyuan.meetings import workflow as meetings_wf
 from fuyuan.meetings.models import Meeting, Minutes
 from fuyuan.org.models import Jurisdiction, Unit
@@ -360,14 +360,15 @@ def jurisdiction_rows(user: Any, area: Area) -> list[JurisdictionRow]:
 
 
 def dual_list_figures(user: Any, area: Area) -> list[Figure]:
-    """Progress of the year's dual-list items, through the matters they became."""
-    rows = matters(user, area).filter(source_kind="duallists.item", year=area.year)
+    """Progress of the year's dual-list items: matters of the dual-list type (approved list
+    items become such matters; cities that keep their lists only in the ledger type them so)."""
+    rows = matters(user, area).filter(matter_type=MatterType.DUAL_LIST, year=area.year)
     counts = rows.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(state__in=wf.DONE_STATES)),
         red=Count("pk", filter=Q(state__in=wf.RUNNING_STATES, deadline__lt=area.today)),
     )
-    url = ledger_url(area, source_kind="duallists.item", year=area.year)
+    url = ledger_url(area, matter_type=MatterType.DUAL_LIST, year=area.year)
     return [
         Figure("list_items", _("Dual-list items"), counts["total"], url=url),
         Figure(
@@ -378,7 +379,7 @@ def dual_list_figures(user: Any, area: Area) -> list[Figure]:
             part=counts["done"],
             whole=counts["total"],
             url=ledger_url(
-                area, source_kind="duallists.item", year=area.year, state=list(wf.DONE_STATES)
+                area, matter_type=MatterType.DUAL_LIST, year=area.year, state=list(wf.DONE_STATES)
             ),
         ),
         Figure(
@@ -386,7 +387,7 @@ def dual_list_figures(user: Any, area: Area) -> list[Figure]:
             _("Dual-list items overdue"),
             counts["red"],
             tone="danger",
-            url=ledger_url(area, source_kind="duallists.item", year=area.year, colour="red"),
+            url=ledger_url(area, matter_type=MatterType.DUAL_LIST, year=area.year, colour="red"),
         ),
     ]
 
