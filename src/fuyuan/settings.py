@@ -85,9 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the idle timeout: signing an idle session out leaves a message for the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "fuyuan.accounts.middleware.IdleTimeoutMiddleware",
     "fuyuan.accounts.middleware.PasswordExpiryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fuyuan.audit.middleware.DeniedAuditMiddleware",
@@ -170,6 +171,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle sessions end after 30 minutes; the middleware enforces it so that polling requests
 # (marked with the X-Fuyuan-Poll header) do not count as activity.
 FUYUAN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("FUYUAN_IDLE_TIMEOUT_SECONDS", "1800"))
+# Activity is written to the session at most once a minute: a page that only reads then saves
+# no session (three statements fewer per request); the idle timeout is exact to the minute.
+# The tests write it on every request (0), so their query counts do not depend on the order.
+FUYUAN_ACTIVITY_GRANULARITY_SECONDS = int(
+    os.environ.get("FUYUAN_ACTIVITY_GRANULARITY_SECONDS", "0" if TESTING else "60")
+)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -327,6 +334,13 @@ TASKS = {
         )
     }
 }
+
+# --- Dashboard figures (dashboard/snapshots.py) ---------------------------------------------
+# The cockpit and the brief read figures computed at most this many seconds ago (the scheduler
+# keeps the viewed ones fresh). 0 computes every page live, as the tests do.
+FUYUAN_FIGURES_MAX_AGE_SECONDS = int(
+    os.environ.get("FUYUAN_FIGURES_MAX_AGE_SECONDS", "0" if TESTING else "600")
+)
 
 # --- Personal data encryption (core.crypto) -----------------------------------------------
 # Keys are hex strings: FUYUAN_DATA_KEYS="1:<32 hex>,2:<32 hex>" (the highest id encrypts),

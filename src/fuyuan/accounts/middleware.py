@@ -40,7 +40,11 @@ class IdleTimeoutMiddleware:
                     return response
                 messages.info(request, _("You were signed out after 30 minutes without activity."))
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            if not is_poll(request):
+            # Written once a minute at most, so a page that only reads saves no session.
+            granularity = settings.FUYUAN_ACTIVITY_GRANULARITY_SECONDS
+            if not is_poll(request) and (
+                LAST_ACTIVITY not in request.session or now - last >= granularity
+            ):
                 request.session[LAST_ACTIVITY] = now
             request.session_remaining = int(  # type: ignore[attr-defined]
                 settings.FUYUAN_IDLE_TIMEOUT_SECONDS

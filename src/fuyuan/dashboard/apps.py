@@ -12,6 +12,6 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
-        from . import bulletin_docs, jobs, menus  # noqa: F401  (scheduled brief, menu entries)
+        from . import bulletin_docs, jobs, menus, snapshots  # noqa: F401  (scheduled jobs, menus)
 
         bulletin_docs.register()  # bulletins print through the documents app

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -144,3 +145,32 @@ class Bulletin(BaseModel):
         if action == "edit":
             return self.document is not None and self.document.permits(scope, "edit")
         return False
+
+
+class FigureSnapshot(models.Model):
+    """Figures of a dashboard page (cockpit, brief) as one reader saw them at `computed_at`:
+    derived data, recomputed by the scheduler while someone keeps looking at them, so a page
+    on years of a city's data reads one row instead of some fifty aggregates
+    (dashboard/snapshots.py). Not a record of anybody's work: nothing here is audited, and
+    deleting every row loses nothing."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("page"), max_length=20)
+    params = models.CharField(_("area"), max_length=200)
+    payload = models.BinaryField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"))
+    compute_ms = models.PositiveIntegerField(_("computation time (ms)"), default=0)
+    viewed_at = models.DateTimeField(_("last viewed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("figure snapshot")
+        verbose_name_plural = _("figure snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.params} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fuyuan.matters.models import Colour
 from fuyuan.matters.workflow import MATTER_WORKFLOW
 
-from . import brief_docs, figures
+from . import brief_docs, figures, snapshots
 from .area import Area, area_from, may_view
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -45,9 +45,16 @@ def _crumbs(request: HttpRequest, area: Area) -> list[tuple[str, str]]:
     return crumbs
 
 
-def _context(request: HttpRequest, area: Area) -> dict[str, Any]:
+def _taken(request: HttpRequest, kind: str, area: Area) -> snapshots.Taken:
+    return snapshots.take(kind, request.user, area, fresh=request.GET.get("fresh") == "1")
+
+
+def _context(request: HttpRequest, area: Area, taken: snapshots.Taken) -> dict[str, Any]:
     return {
         "area": area,
+        "computed_at": taken.computed_at,
+        "from_snapshot": taken.stored,
+        "fresh_url": "?" + area.query(fresh="1"),
         "crumbs": _crumbs(request, area),
         "periods": [
             ("year", _("Year")),
@@ -60,8 +67,9 @@ def _context(request: HttpRequest, area: Area) -> dict[str, Any]:
 @login_required
 def brief(request: HttpRequest) -> HttpResponse:
     area = _area(request, "month")
-    data = figures.brief(request.user, area)
-    context = _context(request, area)
+    taken = _taken(request, "brief", area)
+    data = taken.data
+    context = _context(request, area, taken)
     context.update(
         brief=data,
         summary=brief_docs.summary(data),
@@ -152,8 +160,9 @@ def _chart_data(area: Area, data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def cockpit(request: HttpRequest) -> HttpResponse:
     area = _area(request, "year")
-    data = figures.cockpit(request.user, area)
-    context = _context(request, area)
+    taken = _taken(request, "cockpit", area)
+    data = taken.data
+    context = _context(request, area, taken)
     context.update(data)
     context["charts"] = _chart_data(area, data)
     context["big_screen"] = request.GET.get("screen") == "1"

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -94,6 +93,7 @@ def _detail_context(request: HttpRequest, pk: int, **bound: Any) -> dict[str, An
             "supervising_leader",
             "created_by",
             "parent",
+            "evaluation",
         ),
         pk=pk,
     )
@@ -136,13 +136,19 @@ def _detail_context(request: HttpRequest, pk: int, **bound: Any) -> dict[str, An
         ext.can_decide = (  # type: ignore[attr-defined]
             ext.state == wf.EXT_PENDING and permitted[actions.extension_action(ext)]
         )
-    attachments_qs = Attachment.objects.select_related("uploaded_by")
+    # Every file of the matter in one query: the reports' files go with their reports.
+    files = list(Attachment.objects.filter(matter=matter).select_related("uploaded_by"))
     feedback = list(
         matter.feedback.filter(status=FeedbackStatus.SUBMITTED)
         .select_related("author", "unit", "milestone")
-        .prefetch_related(Prefetch("attachments", queryset=attachments_qs))
         .order_by("submitted_at", "pk")
     )
+    by_report: dict[int, list[Attachment]] = {}
+    for f in files:
+        if f.feedback_id is not None:
+            by_report.setdefault(f.feedback_id, []).append(f)
+    for report in feedback:
+        report.files = by_report.get(report.pk, [])  # type: ignore[attr-defined]
     draft = actions.own_draft(user, matter) if permitted["feedback"] else None
     timeline = list(
         TimelineEntry.objects.filter(matter=matter).select_related("actor").order_by("at", "pk")
@@ -179,9 +185,7 @@ def _detail_context(request: HttpRequest, pk: int, **bound: Any) -> dict[str, An
         "draft": draft,
         "timeline": timeline,
         "evaluation": evaluation,
-        "attachments": list(
-            attachments_qs.filter(matter=matter, feedback__isnull=True).order_by("pk")
-        ),
+        "attachments": [f for f in files if f.feedback_id is None],
         "may_attach": permitted["feedback"] or permitted["edit"] or permitted["co_unit_report"],
         "transition_form": bound.get("transition_form")
         or TransitionForm(initial={"version": matter.version}, candidates=candidates),

@@ -30,6 +30,19 @@ from .forms import SavedFilterForm
 from .models import Colour, SavedFilter
 
 PER_PAGE = 50
+# What a ledger row shows: the page loads only these (descriptions and summaries stay behind).
+LEDGER_COLUMNS = (
+    "title",
+    "is_key_issue",
+    "enterprise_related",
+    "matter_type",
+    "deadline",
+    "state",
+    "progress",
+    "lead_unit__name",
+    "task_area__name",
+    "jurisdiction__name",
+)
 COLOUR_TONES = {
     Colour.RED: "danger",
     Colour.YELLOW: "warning",
@@ -70,7 +83,8 @@ def _filterset(request: HttpRequest, user: Any) -> LedgerFilterSet:
 def ledger(request: HttpRequest) -> HttpResponse:
     user = _member(request)
     filterset = _filterset(request, user)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = filterset.qs.only(*LEDGER_COLUMNS)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     start = page.start_index()
     for offset, matter in enumerate(page.object_list):
         matter.row_no = start + offset  # type: ignore[attr-defined]

@@ -134,3 +134,32 @@ def test_csrf_is_enforced_on_login():
     client = Client(enforce_csrf_checks=True)
     response = client.post(LOGIN, {"username": "csrf", "password": PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_activity_is_saved_once_a_minute_and_still_keeps_the_session(settings):
+    """As deployed: a page that only reads within the same minute saves no session (three
+    statements fewer), and activity every 20 minutes still keeps the session alive."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FUYUAN_ACTIVITY_GRANULARITY_SECONDS = 60
+    make_user("reader")
+    client = Client()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _login(client, "reader", PASSWORD)
+        client.get("/")
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        with CaptureQueriesContext(connection) as quiet:
+            assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in quiet)
+    with time_machine.travel(start + datetime.timedelta(seconds=90), tick=False):
+        with CaptureQueriesContext(connection) as saved:
+            assert client.get("/").status_code == 200
+    assert any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in saved)
+    for minutes in (20, 40, 60):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            assert client.get("/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=91, seconds=30), tick=False):
+        assert client.get("/").status_code == 302
