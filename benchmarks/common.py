@@ -67,7 +67,8 @@ class Result:
 
         parts = [f"{self.name:<44}", f"{fmt(self.value):>12} {self.unit:<8}"]
         if self.baseline:
-            parts.append(f"baseline {self.baseline}: {fmt(self.baseline_value)} {self.unit}")
+            unit = self.unit.split()[0] if self.unit else ""
+            parts.append(f"baseline {self.baseline}: {fmt(self.baseline_value)} {unit}")
             parts.append(f"ratio {fmt(self.ratio)}")
         if self.queries is not None:
             parts.append(f"{self.queries} queries")

@@ -191,7 +191,7 @@ def _busiest_matter(user: Any) -> int:
         .order_by("-n", "pk")
         .values_list("pk", flat=True)[:1]
     )
-    return list(row)[0]
+    return next(iter(row))
 
 
 def _measure_page(
@@ -270,7 +270,9 @@ def run(ctx: Context) -> list[Result]:
                 baseline="hand-written SQL (db time)",
                 baseline_value=hand_s * 1000,
                 ratio=ratio,
-                target=f"p95 ≤ {P95_MS:.0f} ms, ≤ {MAX_QUERIES} queries, db ≤ {MAX_SQL_RATIO:.0f}× SQL",
+                target=(
+                    f"p95 ≤ {P95_MS:.0f} ms, ≤ {MAX_QUERIES} queries, db ≤ {MAX_SQL_RATIO:.0f}× SQL"
+                ),
                 met=met if not ctx.quick else None,
                 queries=queries,
                 status="ok" if status == 200 else "error",

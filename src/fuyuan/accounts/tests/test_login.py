@@ -150,13 +150,17 @@ def test_activity_is_saved_once_a_minute_and_still_keeps_the_session(settings):
     with time_machine.travel(start, tick=False):
         _login(client, "reader", PASSWORD)
         client.get("/")
-    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
-        with CaptureQueriesContext(connection) as quiet:
-            assert client.get("/").status_code == 200
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as quiet,
+    ):
+        assert client.get("/").status_code == 200
     assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in quiet)
-    with time_machine.travel(start + datetime.timedelta(seconds=90), tick=False):
-        with CaptureQueriesContext(connection) as saved:
-            assert client.get("/").status_code == 200
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=90), tick=False),
+        CaptureQueriesContext(connection) as saved,
+    ):
+        assert client.get("/").status_code == 200
     assert any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in saved)
     for minutes in (20, 40, 60):
         with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
