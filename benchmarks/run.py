@@ -207,6 +207,37 @@ def _query_count_check(key: str, results: list[Result], stored: dict) -> list[st
     return problems
 
 
+def table(key: str) -> str:
+    """The Markdown table of one stored run (for docs/benchmarks.md)."""
+    run = json.loads(RESULTS.read_text())[key]
+    m = run["machine"]
+    lines = [
+        f"Run {run['date']} on {m['cpu']}, {m['cores']} cores, {m['memory']}, "
+        f"Python {m['python']}; data: "
+        + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run["counts"].items())
+        + f"; whole run {run['seconds']:.0f} s.",
+        "",
+        "| Measure | Figure | Baseline | Ratio | Queries | Target | Met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def num(v: float | None) -> str:
+        if v is None:
+            return "—"
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+    for r in run["results"]:
+        base = f"{r['baseline']}: {num(r['baseline_value'])}" if r["baseline"] else ""
+        met = {True: "yes", False: "**no**", None: ""}[r["met"]]
+        if r["status"] != "ok":
+            met = f"{r['status']}: {r['detail']}"
+        lines.append(
+            f"| {r['name']} | {num(r['value'])} {r['unit']} | {base} | {num(r['ratio'])} "
+            f"| {r['queries'] if r['queries'] is not None else ''} | {r['target']} | {met} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["quick", "city5y"], default="quick")
@@ -217,7 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-write", action="store_true", help="do not update results.json")
+    parser.add_argument(
+        "--table", default="", help="print the table of a stored run, e.g. city5y/postgresql"
+    )
     args = parser.parse_args(argv)
+    if args.table:
+        print(table(args.table))
+        return 0
     vendor = args.db or (
         "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     )

@@ -1154,7 +1154,10 @@ def _copy_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 
 def bulk_insert(
-    model: type[models.Model], objects: Sequence[models.Model], *, batch_size: int = BULK_BATCH
+    model: type[models.Model],
+    objects: Sequence[models.Model] | Sequence[Mapping[str, Any]],
+    *,
+    batch_size: int = BULK_BATCH,
 ) -> int:
     """Insert new rows fast, inside the caller's transaction; returns how many. On
     PostgreSQL through `COPY table (columns) FROM STDIN` (psycopg 3, one row at a time),
@@ -1162,7 +1165,13 @@ def bulk_insert(
     `pre_save(add=True)` and `get_db_prep_save`, as an INSERT would, so encrypted fields are
     stored encrypted and blind indexes computed. The objects do NOT get their ids on
     PostgreSQL: use it for rows nobody needs the id of right away (fetch them afterwards by
-    a key if needed). Not for models with parents (multi-table inheritance)."""
+    a key if needed). Not for models with parents (multi-table inheritance).
+    `objects` may also be mappings of prepared column values by attribute name (`court_id`,
+    encrypted text already encrypted, blind indexes already computed): no model instance and
+    no per-field `pre_save` / `get_db_prep_save` — the fast path of a feed that prepares its
+    rows itself; a column left out takes its field's default (created_at / updated_at: now),
+    dates and times are adapted for the database, every other value is written as it is.
+    """
     if not objects:
         return 0
     meta = model._meta
@@ -1170,9 +1179,12 @@ def bulk_insert(
         raise ValueError(f"bulk_insert cannot write {meta.label}: it has parent models.")
     alias = router.db_for_write(model)
     connection = connections[alias]
+    if isinstance(objects[0], Mapping):
+        return _insert_values(model, objects, alias, batch_size)  # type: ignore[arg-type]
+    instances: Sequence[models.Model] = objects  # type: ignore[assignment]
     if connection.vendor != "postgresql":
-        model._default_manager.using(alias).bulk_create(list(objects), batch_size=batch_size)
-        return len(objects)
+        model._default_manager.using(alias).bulk_create(list(instances), batch_size=batch_size)
+        return len(instances)
     fields = _copy_fields(model)
     quote = connection.ops.quote_name
     sql = "COPY {} ({}) FROM STDIN".format(
@@ -1180,7 +1192,7 @@ def bulk_insert(
     )
     count = 0
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for obj in objects:
+        for obj in instances:
             if not isinstance(obj, model):
                 raise TypeError(f"bulk_insert({meta.label}) was given {type(obj).__name__}.")
             obj._prepare_related_fields_for_save(  # type: ignore[attr-defined]
@@ -1189,6 +1201,54 @@ def bulk_insert(
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
             count += 1
     return count
+
+
+def _insert_values(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], alias: str, batch_size: int
+) -> int:
+    """`bulk_insert` of rows given as prepared values (see there)."""
+    connection = connections[alias]
+    ops = connection.ops
+    now = timezone.now()
+    plan: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
+    for f in _copy_fields(model):
+        internal = f.get_internal_type()
+        adapt: Callable[[Any], Any] | None = None
+        if internal == "DateTimeField":
+            adapt = ops.adapt_datetimefield_value
+        elif internal == "DateField":
+            adapt = ops.adapt_datefield_value
+        default = now if f.name in ("created_at", "updated_at") else f.get_default()
+        plan.append((f.attname, adapt, default))
+    known = {attname for attname, _adapt, _default in plan}
+    for row in rows:
+        if not isinstance(row, Mapping) or not known.issuperset(row):
+            raise TypeError(f"bulk_insert({model._meta.label}) was given {row!r:.80}.")
+
+    def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for attname, adapt, default in plan:
+            value = row.get(attname, default)
+            if adapt is not None and value is not None:
+                value = adapt(value)
+            out.append(value)
+        return tuple(out)
+
+    quote = ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(attname) for attname, _adapt, _default in plan)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+        else:
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                table, names, ", ".join(["%s"] * len(plan))
+            )
+            for start in range(0, len(rows), max(1, batch_size)):
+                cursor.executemany(sql, [values(row) for row in rows[start : start + batch_size]])
+    return len(rows)
 
 
 # --- preview and confirm -------------------------------------------------------------------------

@@ -305,19 +305,29 @@ def _match_chunk(parties: list[_Party]) -> list[_Match]:
                 same = kind == PartyKind.ORGANISATION or name_key(name) == party.key
                 state = HitState.HIT if same else HitState.NEEDS_CONFIRMATION
                 found.append(_Match(party, pk, MatchKind.IDENTIFIER, state))
+    # Names: a party with a clear identifier can match by name only an entry published
+    # masked or without an identifier (two clear, different identifiers are two parties), so
+    # its names are looked up among those entries only; the other parties' among all.
     by_name: dict[str, list[_Party]] = defaultdict(list)
-    variants: set[str] = set()
+    variants_clear: set[str] = set()
+    variants_other: set[str] = set()
     for p in parties:
         if p.key:
             by_name[p.key].append(p)
-            variants |= _name_variants(p.name)
-    if not variants:
+            (variants_clear if p.clear else variants_other).update(_name_variants(p.name))
+    if not variants_clear and not variants_other:
         return found
-    candidates = list(
-        hitting.filter(name__in=sorted(variants)).values_list(
-            "pk", "name", "id_index", "id_masked", "id_display"
+    columns = ("pk", "name", "id_index", "id_masked", "id_display")
+    candidates: list[tuple[int, str, str, bool, str]] = []
+    if variants_other:
+        candidates += hitting.filter(name__in=sorted(variants_other)).values_list(*columns)
+    variants_clear -= variants_other  # already read with every entry of the name
+    if variants_clear:
+        candidates += (
+            hitting.filter(name__in=sorted(variants_clear))
+            .filter(Q(id_masked=True) | Q(id_index=""))
+            .values_list(*columns)
         )
-    )
     # The visible form of an entry's identifier, for comparison with a masked one; read from
     # the encrypted column only for entries stored without it (one query).
     need_display = [pk for pk, _n, index, _m, display in candidates if index and not display]

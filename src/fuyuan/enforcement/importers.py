@@ -35,6 +35,7 @@ are loaded once per run in `prepare()`; each chunk's new entries go through the 
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import re
 import unicodedata
@@ -47,7 +48,7 @@ from django.utils.translation import gettext_lazy
 
 from fuyuan.accounts.models import Role
 from fuyuan.accounts.permissions import scope_for
-from fuyuan.core import identifiers, importing
+from fuyuan.core import crypto, identifiers, importing
 from fuyuan.core.case_numbers import CaseNumber, CaseNumberError, parse_case_number
 from fuyuan.core.identifiers import IdentifierError
 from fuyuan.core.importing import CellError, Column, Context, Row, StoreResult
@@ -102,10 +103,17 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).casefold()
 
 
+# The day a run checks its dates against, set by the feeds' `prepare()` (once per run, not
+# once per row: `timezone.localdate()` costs more than the rest of a case number's parse).
+_RUN_TODAY: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
+    "enforcement_import_today", default=None
+)
+
+
 # --- cell parsers ---------------------------------------------------------------------------------
 def _parse_case_number(text: str) -> CaseNumber:
     try:
-        return parse_case_number(text)
+        return parse_case_number(text, today=_RUN_TODAY.get())
     except CaseNumberError as exc:
         raise CellError(exc.code, exc.message) from None
 
@@ -407,6 +415,7 @@ class DebtorFeed(importing.Feed):
     def prepare(self, context: Context) -> None:
         context.cache["courts"] = _courts()
         context.cache["today"] = _today()  # once per run, not once per row
+        _RUN_TODAY.set(context.cache["today"])
 
     def row_key(self, values: dict[str, Any]) -> str:
         return str(values.get("_key") or "")
@@ -433,13 +442,16 @@ class DebtorFeed(importing.Feed):
             person = True
         else:
             person = None
+        today = context.cache.get("today")
         try:
             ident = identifiers.parse_party_identifier(
-                v["id_number"], v["id_type"] or None, name_is_person=person
+                v["id_number"], v["id_type"] or None, name_is_person=person, today=today
             )
             if person and not v["id_type"] and ident.id_type in identifiers.ORGANISATION_ID_TYPES:
                 # A person's 18 characters read as a credit code: report them as an ID number.
-                ident = identifiers.parse_party_identifier(v["id_number"], IdType.RESIDENT_ID)
+                ident = identifiers.parse_party_identifier(
+                    v["id_number"], IdType.RESIDENT_ID, today=today
+                )
         except IdentifierError as exc:
             row.error(exc.code, exc.message, "id_number")
             return
@@ -450,15 +462,19 @@ class DebtorFeed(importing.Feed):
         id_type = str(ident.id_type)
         organisation = id_type in (IdType.CREDIT_CODE, IdType.ORGANISATION_CODE)
         kind = v["party_kind"] or (PartyKind.ORGANISATION if organisation else PartyKind.PERSON)
+        # The blind index the entry stores (`id_index`), computed once: the row key holds
+        # its first characters.
+        index = identifier_index(ident.value)
         if ident.masked:
             display = ident.value
             key = row_key_for(number.normalized, name=name)
         else:
             display = mask_identifier(ident.value, id_type)
-            key = row_key_for(number.normalized, identifier=ident.value)
+            key = f"{number.normalized}#{index[:_INDEX_CHARS]}"
         court_name = v["court_name"].strip()
         v["_key"] = key
         v["_id_number"] = ident.value
+        v["_index"] = index
         v["_fields"] = {
             "name": name,
             "party_kind": str(kind),
@@ -515,7 +531,7 @@ class DebtorFeed(importing.Feed):
         }
         now = timezone.now()
         result = StoreResult()
-        new: list[DebtorRecord] = []
+        new: list[dict[str, Any]] = []
         changed: list[DebtorRecord] = []
         held_reason = (context.batch.held_reason or "").strip()
         for row in rows:
@@ -527,15 +543,14 @@ class DebtorFeed(importing.Feed):
                 if held and held_reason:
                     hold = f"{hold}（{_('accepted at import')}: {held_reason}）"
                 new.append(
-                    DebtorRecord(
-                        row_key=row.key,
-                        id_number=row.values["_id_number"],
-                        state=DebtorState.TO_CONFIRM if held else DebtorState.ACTIVE,
-                        hold_reason=hold if held else "",
-                        created_at=now,
-                        updated_at=now,
+                    {
                         **values,
-                    )
+                        "row_key": row.key,
+                        "id_number": crypto.encrypt(row.values["_id_number"]),
+                        "id_index": row.values["_index"],
+                        "state": DebtorState.TO_CONFIRM.value if held else DebtorState.ACTIVE.value,
+                        "hold_reason": hold if held else "",
+                    }
                 )
                 continue
             diff = [f for f in STORED_FIELDS if getattr(record, f) != values[f]]
@@ -554,7 +569,8 @@ class DebtorFeed(importing.Feed):
             changed.append(record)
         if new:
             # Nothing needs the new entries' ids here (no search index, no follow-up rows):
-            # the bulk path, COPY on PostgreSQL.
+            # their columns are given as values (identifier encrypted, blind index computed
+            # once), written as they are (COPY on PostgreSQL).
             result.created += importing.bulk_insert(DebtorRecord, new)
         if changed:
             DebtorRecord.objects.bulk_update(
@@ -617,6 +633,7 @@ class RemovalFeed(importing.Feed):
         return may_import(user)
 
     def prepare(self, context: Context) -> None:
+        _RUN_TODAY.set(_today())
         context.cache["entries"] = {
             key: (pk, published_on)
             for key, pk, published_on in DebtorRecord.objects.values_list(

@@ -1,12 +1,15 @@
 """Large debtor-list files for the bulk path: `n` distinct, valid rows of the court's list
 (resident ID numbers with a correct check character, enforcement case numbers of 豫17's
 courts), written as NDJSON in the public list's field names — what a court system pushes
-through the API. Used by the importer's memory test and `benchmarks/push_memory.py`.
-The data is invented."""
+through the API — or as CSV in the court's list columns (`debtors_utf8.csv`'s headers) — what
+a court uploads. Used by the importer's memory test, `benchmarks/push_memory.py` and
+`benchmarks/measures/debtor_import.py`. The data is invented."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from collections.abc import Iterator
 from typing import IO, Any
@@ -70,4 +73,61 @@ def write_ndjson(out: IO[bytes], count: int, start: int = 0) -> int:
         line = (json.dumps(row, ensure_ascii=False) + "\n").encode()
         out.write(line)
         written += len(line)
+    return written
+
+
+# The court's list columns (as `debtors_utf8.csv`), each with the public list's JSON name of
+# the value written in it ("" = written empty), and the document type written for every row.
+CSV_COLUMNS = (
+    ("被执行人姓名/名称", "iname"),
+    ("证件类型", ""),
+    ("身份证号码/组织机构代码", "cardNum"),
+    ("性别", "sexy"),
+    ("年龄", "age"),
+    ("法定代表人或者负责人姓名", ""),
+    ("执行法院", "courtName"),
+    ("省份", "areaName"),
+    ("执行依据文号", "gistId"),
+    ("做出执行依据单位", "gistUnit"),
+    ("立案时间", "regDate"),
+    ("案号", "caseCode"),
+    ("生效法律文书确定的义务", "duty"),
+    ("被执行人的履行情况", "performance"),
+    ("已履行部分", ""),
+    ("未履行部分", "unperformPart"),
+    ("失信被执行人行为具体情形", "disruptTypeName"),
+    ("发布时间", "publishDate"),
+)
+CSV_ID_TYPE = "居民身份证"
+
+
+def csv_row(n: int) -> list[str]:
+    """Row `n` of a large list as the cells of the court's CSV file."""
+    row = debtor(n)
+    cells = []
+    for header, key in CSV_COLUMNS:
+        if header == "证件类型":
+            cells.append(CSV_ID_TYPE)
+        else:
+            cells.append(str(row[key]) if key else "")
+    return cells
+
+
+def write_csv(out: IO[bytes], count: int, start: int = 0) -> int:
+    """Write `count` rows (n = start … start + count − 1) as a UTF-8 CSV with a BOM and the
+    court's headers to a binary stream, streaming; the same arguments give the same bytes.
+    Returns the bytes written."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    written = out.write(b"\xef\xbb\xbf")
+    writer.writerow([header for header, _key in CSV_COLUMNS])
+    for n in range(start, start + count):
+        writer.writerow(csv_row(n))
+        if buffer.tell() >= 1 << 20 or n == start + count - 1:
+            data = buffer.getvalue().encode()
+            written += out.write(data)
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        written += out.write(buffer.getvalue().encode())
     return written
