@@ -77,6 +77,8 @@ class Result:
             parts.append(f"target {self.target}: {verdict}")
         if self.status != "ok":
             parts.append(f"[{self.status}] {self.detail}")
+        elif self.detail:
+            parts.append(self.detail)
         return " | ".join(parts)
 
 

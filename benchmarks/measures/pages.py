@@ -179,6 +179,26 @@ def _snapshot_sql(kind: str, user: Any, area_kind: str) -> Any:
     return run
 
 
+def _with_base(hand: Any, session_key: str, user_id: int) -> Any:
+    """What any signed-in page must read besides its rows: the session, the user and the
+    user's roles (three indexed lookups), then the page's own hand-written SQL."""
+    from django.db import connection
+
+    def run() -> int:
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT session_data FROM django_session WHERE session_key = %s", [session_key]
+            )
+            c.fetchall()
+            c.execute("SELECT * FROM accounts_user WHERE id = %s", [user_id])
+            c.fetchall()
+            c.execute("SELECT * FROM accounts_roleassignment WHERE user_id = %s", [user_id])
+            c.fetchall()
+        return int(hand())
+
+    return run
+
+
 def _busiest_matter(user: Any) -> int:
     """A matter with the longest timeline among those the user sees."""
     from django.db.models import Count
@@ -255,7 +275,9 @@ def run(ctx: Context) -> list[Result]:
     ]
     reps = ctx.reps(60, 12)
     results = []
+    session_key = client.session.session_key
     for name, url, hand in pages:
+        hand = _with_base(hand, session_key, user.pk)
         times, queries, db_s, hand_s, status = _measure_page(client, url, reps, hand, ctx)
         p95 = percentile(times, 95) * 1000
         ratio = db_s / hand_s if hand_s else None
@@ -267,7 +289,7 @@ def run(ctx: Context) -> list[Result]:
                 name=f"page: {name}",
                 value=p95,
                 unit="ms p95",
-                baseline="hand-written SQL (db time)",
+                baseline="hand-written SQL, ms (ratio: the page's SQL time ÷ it)",
                 baseline_value=hand_s * 1000,
                 ratio=ratio,
                 target=(
@@ -276,7 +298,11 @@ def run(ctx: Context) -> list[Result]:
                 met=met if not ctx.quick else None,
                 queries=queries,
                 status="ok" if status == 200 else "error",
-                detail="" if status == 200 else f"HTTP {status} for {url}",
+                detail=(
+                    f"median {median(times) * 1000:.1f} ms, page SQL {db_s * 1000:.1f} ms"
+                    if status == 200
+                    else f"HTTP {status} for {url}"
+                ),
                 extra={
                     "url": url,
                     "median_ms": median(times) * 1000,
