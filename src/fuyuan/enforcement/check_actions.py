@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -121,10 +122,38 @@ def _guess_type(value: str) -> str:
     return IdType.OTHER
 
 
-def parse_identifier(raw: str) -> ParsedIdentifier:
+_PLAIN_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
+def _plain_resident_id(text: str, today: datetime.date) -> ParsedIdentifier | None:
+    """The common case of a batch, without the full parser: 17 ASCII digits + digit/X, a
+    known division, a real birth date between `FIRST_BIRTH_YEAR` and today. Exactly what
+    `parse_party_identifier` makes of such a value (a resident ID, before a credit code; the
+    check character is only a warning there); None for anything else (the parser decides)."""
+    from fuyuan.core import identifiers
+
+    first_year = getattr(identifiers, "_FIRST_BIRTH_YEAR", None)
+    if first_year is None or not _PLAIN_RESIDENT_ID.fullmatch(text):
+        return None
+    if not identifiers.division_known(text[:6]):
+        return None
+    year = int(text[6:10])
+    if not first_year <= year <= today.year:
+        return None
+    try:
+        born = datetime.date(year, int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return None
+    if born > today:
+        return None
+    return ParsedIdentifier(text.upper(), IdType.RESIDENT_ID, False)
+
+
+def parse_identifier(raw: str, today: datetime.date | None = None) -> ParsedIdentifier:
     """The party's identifier through `core.identifiers.parse_party_identifier` (the one parser
     of identity documents); raises IdentifierError for a structural error. A bad check
-    character is only a warning: the value is still looked up."""
+    character is only a warning: the value is still looked up. A plain 18-digit resident ID
+    number takes a shortcut with the same result (`_plain_resident_id`)."""
     text = (raw or "").strip()
     if not text:
         return ParsedIdentifier("", "", False)
@@ -133,6 +162,9 @@ def parse_identifier(raw: str) -> ParsedIdentifier:
     except ImportError:  # pragma: no cover - until the shared parser lands
         value = normalize_identifier(text)
         return ParsedIdentifier(value, _guess_type(value), "*" in value)
+    plain = _plain_resident_id(text, today or _today())
+    if plain is not None:
+        return plain
     try:
         parsed = parse_party_identifier(text)
     except IdentifierError:
@@ -243,6 +275,7 @@ class _Party:
 
 
 def _parties(items: Iterable[Sequence[Any]]) -> Iterator[_Party]:
+    today = _today()
     for number, item in enumerate(items, start=1):
         name = str(item[0] or "").strip()
         raw = str(item[1] or "").strip() if len(item) > 1 else ""
@@ -251,7 +284,7 @@ def _parties(items: Iterable[Sequence[Any]]) -> Iterator[_Party]:
             yield _Party(row, name, raw, item[3])  # parsed at the edge (parse_batch)
             continue
         try:
-            ident = parse_identifier(raw)
+            ident = parse_identifier(raw, today)
         except IdentifierError:
             # An unusable number cannot be looked up: the party is checked by its name.
             ident = ParsedIdentifier("", "", False)
@@ -361,6 +394,37 @@ def _name_match(party: _Party, has_id: bool, entry_masked: bool, visible: str) -
     return MatchKind.MASKED if visible_parts_agree(party.ident.value, visible) else None
 
 
+def _store_matches(check: Check, found: list[_Match], now: datetime.datetime) -> None:
+    """The matches as rows of CheckHit, in one bulk write (COPY on PostgreSQL); each party's
+    identifier encrypted once, as the model field would store it."""
+    from fuyuan.core.importing import bulk_insert
+
+    if not found:
+        return
+    prep = CheckHit._meta.get_field("party_id_number").get_prep_value
+    stored: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    for m in found:
+        party = m.party
+        number = stored.get(party.raw_id)
+        if number is None:
+            number = stored[party.raw_id] = prep(party.raw_id)
+        rows.append(
+            {
+                "check_run_id": check.pk,
+                "debtor_id": m.debtor_id,
+                "party_name": party.name[:200],
+                "party_id_number": number,
+                "row_number": party.row,
+                "match": str(m.kind),
+                "state": str(m.state),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    bulk_insert(CheckHit, rows, batch_size=1000)
+
+
 @transaction.atomic
 def run_check(
     actor: Any,
@@ -389,7 +453,7 @@ def run_check(
     )
     check.save()
     count = 0
-    rows: list[CheckHit] = []
+    found: list[_Match] = []
     for chunk in _chunks(_parties(parties), CHUNK):
         count += len(chunk)
         if count > MAX_BATCH:
@@ -398,27 +462,14 @@ def run_check(
                 _("A batch may hold at most %(n)d parties.") % {"n": MAX_BATCH},
                 "enforcement.batch_too_large",
             )
-        for m in _match_chunk(chunk):
-            rows.append(
-                CheckHit(
-                    check_run=check,
-                    debtor_id=m.debtor_id,
-                    party_name=m.party.name[:200],
-                    party_id_number=m.party.raw_id,
-                    row_number=m.party.row,
-                    match=m.kind,
-                    state=m.state,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        found += _match_chunk(chunk)
     if not count:
         raise _error(None, _("Give at least one party to check."), "enforcement.no_parties")
-    rows.sort(key=lambda r: (r.row_number or 0, r.debtor_id))
-    CheckHit.objects.bulk_create(rows, batch_size=1000)
+    found.sort(key=lambda m: (m.party.row or 0, m.debtor_id))
+    _store_matches(check, found, now)
     check.parties = count
-    check.hits = sum(1 for r in rows if r.state == HitState.HIT)
-    check.to_confirm = sum(1 for r in rows if r.state == HitState.NEEDS_CONFIRMATION)
+    check.hits = sum(1 for m in found if m.state == HitState.HIT)
+    check.to_confirm = sum(1 for m in found if m.state == HitState.NEEDS_CONFIRMATION)
     Check.objects.filter(pk=check.pk).update(
         parties=check.parties, hits=check.hits, to_confirm=check.to_confirm
     )

@@ -152,7 +152,16 @@ class DebtorRecord(BaseModel):
         verbose_name = _("dishonest debtor entry")
         verbose_name_plural = _("dishonest debtor entries")
         ordering = ["-published_on", "-pk"]
-        indexes = [models.Index(fields=["state", "id_index"])]
+        indexes = [
+            models.Index(fields=["state", "id_index"]),
+            # Same-name matches of a party with a clear identifier look only at entries
+            # published masked or without an identifier: few, found through this index.
+            models.Index(
+                fields=["name"],
+                condition=Q(id_masked=True) | Q(id_index=""),
+                name="enforcement_debtor_noid_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.case_number}"

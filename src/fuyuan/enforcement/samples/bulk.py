@@ -24,8 +24,32 @@ COURTS = (
     ("汝南县人民法院", "豫1727"),
 )
 DIVISIONS = ("411702", "411721", "411722", "411727")
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = ("建国", "秀英", "志强", "丽", "磊", "红梅", "振华", "伟", "芳", "军")
+# Names from a pool of about 500,000 (100 surnames × 70 given-name characters, one or two of
+# them), spread over n by a multiplicative hash: at 3,000,000 entries a name is carried by a
+# handful of entries, as on a real list, not by 15,000 (the planner's estimates, and a
+# name-only check's matches, depend on it).
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN_CHARS = (
+    "建国秀英志强丽磊红梅振华伟芳军明亮静敏燕玲桂兰海涛玉凤春霞平刚辉勇杰娟艳超文"
+    "斌宇浩鹏飞翔云龙德成光荣福禄寿喜庆安宁波林峰松柏新雪晶晓东南北中"
+)
+_NAME_HASH = 2654435761  # Knuth's multiplicative constant (odd: a bijection modulo 2**32)
+
+
+def debtor_name(n: int) -> str:
+    """The name of row `n` of a large list (deterministic)."""
+    h = (n * _NAME_HASH) % (1 << 32)
+    surname = SURNAMES[h % len(SURNAMES)]
+    g = h // len(SURNAMES)
+    chars = len(GIVEN_CHARS)
+    given = GIVEN_CHARS[g % chars]
+    if (g // chars) % 4:  # three names in four have two given-name characters
+        given += GIVEN_CHARS[(g // (4 * chars)) % chars]
+    return surname + given
 
 
 def resident_id(n: int) -> str:
@@ -43,7 +67,7 @@ def debtor(n: int) -> dict[str, Any]:
     year = 2020 + n % 5
     filed = datetime.date(year, 1 + n % 12, 1 + n % 28)
     return {
-        "iname": SURNAMES[n % len(SURNAMES)] + GIVEN[(n // 20) % len(GIVEN)],
+        "iname": debtor_name(n),
         "cardNum": resident_id(n),
         "sexy": "男" if n % 2 else "女",
         "age": 30 + n % 40,
