@@ -81,7 +81,7 @@ def spec(b: Brief) -> DocumentSpec:
         )
         for i, item in enumerate(b.red[:PRINTED_RED], start=1)
     )
-    ranking = b.ranking[:PRINTED_RANKING]
+    ranking = [r for r in b.ranking[:PRINTED_RANKING] if r is not None]
     ranking_rows = tuple(
         (
             str(r.rank),
@@ -114,7 +114,7 @@ def spec(b: Brief) -> DocumentSpec:
         )
     else:
         blocks.append(Paragraph(_("No matter is overdue.")))
-    blocks.append(Heading(_("2. Ranking of units (%(total)s)") % {"total": len(b.ranking)}))
+    blocks.append(Heading(_("2. Ranking of units (%(total)s)") % {"total": b.ranking_total}))
     if ranking_rows:
         blocks.append(
             Table(

@@ -268,6 +268,20 @@ class UnitRank:
         return shown(self.on_time_rate, percent=True)
 
 
+# A page shows the head and the tail of the ranking: a city has some 1,500 units, and a table
+# of all of them is neither read nor fast (the annual report keeps the whole ranking).
+RANKING_HEAD = 15
+RANKING_TAIL = 10
+
+
+def ranking_ends(ranking: list[UnitRank]) -> list[UnitRank | None]:
+    """The first RANKING_HEAD and last RANKING_TAIL rows, None standing for the rows left
+    out between them."""
+    if len(ranking) <= RANKING_HEAD + RANKING_TAIL:
+        return list(ranking)
+    return [*ranking[:RANKING_HEAD], None, *ranking[-RANKING_TAIL:]]
+
+
 def unit_ranking(user: Any, area: Area) -> list[UnitRank]:
     """Lead units of the area's matters of the year, ranked by on-time completion rate
     (units with nothing finished last), then fewest red cards, then official order; equal
@@ -721,9 +735,10 @@ class Brief:
     red: list[ListedMatter]
     red_total: int
     key_issues: list[ListedMatter]
-    ranking: list[UnitRank]
+    ranking: list[UnitRank | None]  # head and tail (ranking_ends)
     finished_in_period: int
     new_red_in_period: int
+    ranking_total: int = 0
 
 
 def brief(user: Any, area: Area) -> Brief:
@@ -738,6 +753,7 @@ def brief(user: Any, area: Area) -> Brief:
         ),
     )
     gov = government_debtor_figures(user, area)
+    ranking = unit_ranking(user, area)
     return Brief(
         area=area,
         headline=[
@@ -750,9 +766,10 @@ def brief(user: Any, area: Area) -> Brief:
         red=red,
         red_total=red_total,
         key_issues=key_issues(user, area),
-        ranking=unit_ranking(user, area),
+        ranking=ranking_ends(ranking),
         finished_in_period=in_period["finished"],
         new_red_in_period=in_period["new_red"],
+        ranking_total=len(ranking),
     )
 
 
@@ -766,6 +783,7 @@ class Section:
 def cockpit(user: Any, area: Area) -> dict[str, Any]:
     counts = matter_counts(user, area)
     red, red_total = red_list(user, area)
+    ranking = unit_ranking(user, area)
     sections = [
         Section(
             "matters",
@@ -805,7 +823,8 @@ def cockpit(user: Any, area: Area) -> dict[str, Any]:
         "red": red,
         "red_total": red_total,
         "key_issues": key_issues(user, area),
-        "ranking": unit_ranking(user, area),
+        "ranking": ranking_ends(ranking),
+        "ranking_total": len(ranking),
         "jurisdictions": jurisdiction_rows(user, area),
         "trend": monthly_trend(user, area),
     }

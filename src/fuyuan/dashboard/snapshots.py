@@ -42,7 +42,7 @@ from .models import FigureSnapshot
 
 log = logging.getLogger(__name__)
 
-VERSION = "1"  # bump when the shape of what figures.cockpit/brief return changes
+VERSION = "2"  # bump when the shape of what figures.cockpit/brief return changes
 VIEWED_WITHIN = datetime.timedelta(days=1)
 TOUCH_AFTER = datetime.timedelta(hours=1)
 COMPUTE: dict[str, Callable[[Any, Area], Any]] = {

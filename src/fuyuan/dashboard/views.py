@@ -135,6 +135,7 @@ def _chart_data(area: Area, data: dict[str, Any]) -> dict[str, Any]:
             "url": r.url,
         }
         for r in data["ranking"][:15]
+        if r is not None
     ]
     months = [_("%(m)s月") % {"m": m} for m in range(1, 13)]
     return {

@@ -49,7 +49,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -325,9 +325,16 @@ def _match_chunk(parties: list[_Party]) -> list[_Match]:
     found: list[_Match] = []
     hitting = DebtorRecord.objects.hitting().order_by()
     if by_index:
-        rows = hitting.filter(id_index__in=list(by_index)).values_list(
-            "pk", "name", "party_kind", "id_type", "id_index"
-        )
+        keys = list(by_index)
+        if connection.vendor == "postgresql":
+            # One array parameter instead of thousands of placeholders: PostgreSQL plans
+            # `= ANY(array)` as index probes, without parsing a 5,000-item IN list.
+            chosen = hitting.extra(  # the keys are a bound parameter
+                where=['"enforcement_debtorrecord"."id_index" = ANY(%s)'], params=[keys]
+            )
+        else:
+            chosen = hitting.filter(id_index__in=keys)
+        rows = chosen.values_list("pk", "name", "party_kind", "id_type", "id_index")
         for pk, name, kind, id_type, index in rows:
             for party, via_org_code in by_index.get(index, ()):
                 if via_org_code and id_type != IdType.ORGANISATION_CODE:

@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -30,7 +31,7 @@ from . import bulk, exports, importers, ledger_actions, queries
 from . import workflow as wf
 from .filters import LedgerFilterSet
 from .forms import SavedFilterForm
-from .models import Colour, MatterType, SavedFilter
+from .models import Colour, Matter, MatterType, SavedFilter
 
 PER_PAGE = 50
 # What a ledger row shows: the page loads only these (descriptions and summaries stay behind).
@@ -74,6 +75,23 @@ def matter_url(pk: int) -> str:
         return reverse("matters:matter_detail", kwargs={"pk": pk})
     except NoReverseMatch:
         return f"/matters/m/{pk}/"
+
+
+def ledger_page(rows: QuerySet[Matter], number: Any) -> Page:
+    """One page of the ledger in three short queries instead of a wide sort: the count, the
+    page's ids in order (a sort of narrow rows, read from the covering index), then those
+    fifty rows with their units, task area and latest progress. Past the last page, the
+    last page."""
+    paginator = Paginator(rows, PER_PAGE)
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    wanted = min(wanted, paginator.num_pages)
+    start = (wanted - 1) * PER_PAGE
+    ids = list(rows.values_list("pk", flat=True)[start : start + PER_PAGE])
+    details = {m.pk: m for m in rows.filter(pk__in=ids).only(*LEDGER_COLUMNS).order_by()}
+    return Page([details[pk] for pk in ids if pk in details], wanted, paginator)
 
 
 def _rows_html(page: Any) -> SafeString:
@@ -131,8 +149,7 @@ def _filterset(request: HttpRequest, user: Any) -> LedgerFilterSet:
 def ledger(request: HttpRequest) -> HttpResponse:
     user = _member(request)
     filterset = _filterset(request, user)
-    rows = filterset.qs.only(*LEDGER_COLUMNS)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = ledger_page(filterset.qs, request.GET.get("page"))
     query = _query(request)
     context = {
         "filter": filterset,

@@ -125,3 +125,14 @@ def test_an_unreadable_snapshot_is_recomputed(world: World) -> None:
     FigureSnapshot.objects.update(payload=b"not a pickle")
     make_matter(world, lead="hrss", state="assigned")
     assert _running(world) == 1
+
+
+def test_pages_show_the_head_and_tail_of_a_long_ranking() -> None:
+    from fuyuan.dashboard import figures
+
+    rows = [figures.UnitRank(unit=None, matters=1, finished=1, on_time=1, red=0) for _ in range(40)]  # type: ignore[arg-type]
+    shown = figures.ranking_ends(rows)
+    assert len(shown) == figures.RANKING_HEAD + 1 + figures.RANKING_TAIL
+    assert shown[figures.RANKING_HEAD] is None
+    assert shown[:3] == rows[:3] and shown[-1] is rows[-1]
+    assert figures.ranking_ends(rows[:20]) == rows[:20]
