@@ -10,6 +10,7 @@ import base64
 import functools
 import hmac as std_hmac
 import os
+from collections.abc import Sequence
 from typing import Protocol
 
 from cryptography.hazmat.primitives import hashes
@@ -77,6 +78,22 @@ class SoftwareSM4Provider:
         blob = base64.b64encode(nonce + body + encryptor.tag).decode("ascii")
         return f"{PREFIX}:{self.key_id}:{blob}"
 
+    def encrypt_many(self, plaintexts: Sequence[str]) -> list[str]:
+        """`encrypt` of each value, for a bulk import: the key object, the prefix and the
+        randomness (one read of 12 random bytes per value) are shared; each value still gets
+        its own random nonce and its own GCM context, as `encrypt` gives it."""
+        algorithm = algorithms.SM4(self.keys[self.key_id])
+        head = f"{PREFIX}:{self.key_id}:"
+        nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+        b64 = base64.b64encode
+        out: list[str] = []
+        for i, plaintext in enumerate(plaintexts):
+            nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+            encryptor = Cipher(algorithm, modes.GCM(nonce)).encryptor()
+            body = encryptor.update(plaintext.encode("utf-8")) + encryptor.finalize()
+            out.append(head + b64(nonce + body + encryptor.tag).decode("ascii"))
+        return out
+
     def decrypt(self, token: str) -> str:
         try:
             prefix, key_id, blob = token.split(":", 2)
@@ -105,6 +122,16 @@ def get_provider() -> CryptoProvider:
 
 def encrypt(plaintext: str) -> str:
     return get_provider().encrypt(plaintext)
+
+
+def encrypt_many(plaintexts: Sequence[str]) -> list[str]:
+    """`encrypt` of each value (each with its own nonce), faster for many values when the
+    provider offers it (`SoftwareSM4Provider` does); otherwise one `encrypt` per value."""
+    provider = get_provider()
+    many = getattr(provider, "encrypt_many", None)
+    if many is not None:
+        return list(many(plaintexts))
+    return [provider.encrypt(p) for p in plaintexts]
 
 
 def decrypt(token: str) -> str:

@@ -7,6 +7,7 @@ user may override with a reason.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -265,11 +266,16 @@ class PartyIdentifier:
         return self.value
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_identifier(raw: str | None) -> str:
     """Full-width digits, letters, brackets and stars converted (NFKC); whitespace removed; upper
     case. Hyphens stay: each document type decides (see `parse_party_identifier`)."""
-    value = unicodedata.normalize("NFKC", raw or "")
-    return re.sub(r"\s+", "", value).upper()
+    value = raw or ""
+    if not value.isascii():  # NFKC leaves ASCII as it is: skip it for the usual number
+        value = unicodedata.normalize("NFKC", value)
+    return _SPACES.sub("", value).upper()
 
 
 @lru_cache(maxsize=4096)
@@ -291,7 +297,10 @@ def division_known(code: str) -> bool:
 
 def resident_id_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits (`X` for 10)."""
-    total = sum(int(c) * w for c, w in zip(first17, _MOD11_2_WEIGHTS, strict=True))
+    if len(first17) == len(_MOD11_2_WEIGHTS):
+        total = sum(map(operator.mul, map(int, first17), _MOD11_2_WEIGHTS))
+    else:  # zip(strict=True) names the mismatch
+        total = sum(int(c) * w for c, w in zip(first17, _MOD11_2_WEIGHTS, strict=True))
     check = (12 - total % 11) % 11
     return "X" if check == 10 else str(check)
 
@@ -312,16 +321,19 @@ def _sex(digit: str) -> str:
     return MALE if int(digit) % 2 else FEMALE
 
 
+_BIRTH_DATE_POSITIONS = {
+    RESIDENT_ID: gettext_lazy("characters 7 to 14"),
+    RESIDENT_ID_15: gettext_lazy("characters 7 to 12"),
+}
+
+
 def _birth_date(
     prefix: str, year: str, month: str, day: str, today: date, masked: bool
 ) -> date | None:
     """The birth date from its parts; a masked part is skipped, a visible one is checked."""
     # Messages are built only when a number is refused: a batch of 100,000 valid numbers
     # must not translate 100,000 labels.
-    positions = {
-        RESIDENT_ID: gettext_lazy("characters 7 to 14"),
-        RESIDENT_ID_15: gettext_lazy("characters 7 to 12"),
-    }[prefix]
+    positions = _BIRTH_DATE_POSITIONS[prefix]
     shown = f"{year}{month}{day}"
 
     def refuse(message: str) -> IdentifierError:
@@ -349,24 +361,40 @@ def _birth_date(
     return born
 
 
+@lru_cache(maxsize=64)
+def _characters_pattern(pattern: str, last: str | None) -> re.Pattern[str]:
+    """A whole value of which each character is `*` or matches `pattern` (the last one `last`
+    when given): the per-character rule of `_check_characters` as one expression."""
+    star = re.escape(MASK_CHAR)
+    body = f"(?:{star}|{pattern})*"
+    return re.compile(body if last is None else f"{body}(?:{star}|{last})")
+
+
 def _check_characters(
     prefix: str, value: str, pattern: str, label: str | Promise, last: str | None = None
 ) -> None:
     """Each visible character of a (possibly masked) value must match `pattern` (the last one
     `last` when given); a value masked entirely is refused: nothing of it can be checked."""
-    for pos, char in enumerate(value, start=1):
-        allowed = last if last is not None and pos == len(value) else pattern
-        if char != MASK_CHAR and not re.fullmatch(allowed, char):
-            raise IdentifierError(
-                f"{prefix}.characters",
-                str(_("Character %(pos)d (%(char)s) is not allowed: %(label)s."))
-                % {"pos": pos, "char": char, "label": str(label)},
-            )
+    # One match of the whole value (precompiled per pattern); the character-by-character
+    # walk runs only for a value that fails it, to name the first character refused.
+    if not _characters_pattern(pattern, last).fullmatch(value):
+        for pos, char in enumerate(value, start=1):
+            allowed = last if last is not None and pos == len(value) else pattern
+            if char != MASK_CHAR and not re.fullmatch(allowed, char):
+                raise IdentifierError(
+                    f"{prefix}.characters",
+                    str(_("Character %(pos)d (%(char)s) is not allowed: %(label)s."))
+                    % {"pos": pos, "char": char, "label": str(label)},
+                )
     if not value.strip(MASK_CHAR):
         raise IdentifierError(
             f"{prefix}.masked",
             str(_("Every character is masked: nothing of the number can be checked.")),
         )
+
+
+_RESIDENT_ID_LABEL = gettext_lazy("a resident ID number is 17 digits followed by a digit or X")
+_RESIDENT_ID_15_LABEL = gettext_lazy("an old resident ID number has only digits")
 
 
 def _parse_resident_id(value: str, masked: bool, today: date) -> PartyIdentifier:
@@ -376,8 +404,7 @@ def _parse_resident_id(value: str, masked: bool, today: date) -> PartyIdentifier
             str(_("A resident ID number has 18 characters; this one has %(n)d."))
             % {"n": len(value)},
         )
-    label = gettext_lazy("a resident ID number is 17 digits followed by a digit or X")
-    _check_characters("resident_id", value, r"\d", label, last=r"[\dX]")
+    _check_characters("resident_id", value, r"\d", _RESIDENT_ID_LABEL, last=r"[\dX]")
     division = value[:6]
     if _visible(division) and not division_known(division):
         raise IdentifierError(
@@ -425,8 +452,7 @@ def _parse_resident_id_15(value: str, masked: bool, today: date) -> PartyIdentif
             str(_("An old resident ID number has 15 digits; this one has %(n)d characters."))
             % {"n": len(value)},
         )
-    label = gettext_lazy("an old resident ID number has only digits")
-    _check_characters("resident_id_15", value, r"\d", label)
+    _check_characters("resident_id_15", value, r"\d", _RESIDENT_ID_15_LABEL)
     division = value[:6]
     if _visible(division) and not division_known(division):
         raise IdentifierError(
@@ -604,13 +630,16 @@ def _try(id_type: str, value: str, masked: bool, today: date) -> PartyIdentifier
         return None
 
 
+_RESIDENT_ID_SHAPE = re.compile(r"[\d*]{17}[\dX*]")
+
+
 def _detect_18(
     value: str, masked: bool, name_is_person: bool | None, today: date
 ) -> PartyIdentifier:
     """Resident ID first. A value of 17 digits + digit/X is a credit code only when the party
     is known to be an organisation, or when it is no valid resident ID but a credit code whose
     check character holds; otherwise the resident ID's error is raised."""
-    if not re.fullmatch(r"[\d*]{17}[\dX*]", value):
+    if not _RESIDENT_ID_SHAPE.fullmatch(value):
         return _parse_credit(value, masked)
     resident = _try(RESIDENT_ID, value, masked, today)
     if resident is not None and name_is_person is not False:

@@ -44,7 +44,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -59,6 +59,7 @@ from .models import ImportBatch, ImportChannel, ImportIssue, ImportState, IssueL
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000  # good rows per `feed.store` call
+PARSE_CACHE = 4096  # parsed values kept per column and run, for the parsers marked pure
 ISSUE_CHUNK = 500  # issues written per bulk_create
 HEAD_BYTES = 64 * 1024  # encoding detected on the first 64 KB
 JSON_READ = 64 * 1024
@@ -85,6 +86,29 @@ class CellError(ValueError):
         self.code = code
         self.message = message
         super().__init__(message)
+
+
+# Parsers whose result depends on the cell's text alone (for the run: the active language and
+# time zone do not change during one), returning an immutable value: a run parses each
+# distinct text of their column once (dates, document types, court words repeat a lot).
+_PURE_PARSERS: set[Callable[[str], Any]] = set()
+
+
+_Parser = TypeVar("_Parser", bound=Callable[[str], Any])
+
+
+def pure_parser(parse: _Parser) -> _Parser:
+    """Mark a column parser as pure (see `_PURE_PARSERS`): the run may reuse its result for
+    the same text. Errors are never reused: a refused text is parsed again each time."""
+    _PURE_PARSERS.add(parse)
+    return parse
+
+
+def _is_pure(parse: Callable[[str], Any]) -> bool:
+    try:
+        return parse in _PURE_PARSERS
+    except TypeError:  # an unhashable callable
+        return False
 
 
 # --- declarations ---------------------------------------------------------------------------------
@@ -386,6 +410,7 @@ def _parse_moment(text: str) -> tuple[datetime.date, datetime.time | None]:
     raise _date_error(text)
 
 
+@pure_parser
 def parse_date(text: str) -> datetime.date:
     """2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301, ISO date-times (the time is
     dropped), Excel dates (read from .xlsx as ISO) and Excel serial numbers."""
@@ -404,6 +429,7 @@ _TRUE = {"是", "y", "yes", "1", "true", "t", "√", "✓", "✔", "对", "有",
 _FALSE = {"否", "n", "no", "0", "false", "f", "×", "✗", "✘", "无", "不涉企", "非涉企"}
 
 
+@pure_parser
 def parse_bool(text: str) -> bool:
     """是/否, Y/N, yes/no, 1/0, true/false, √/×, 有/无, 涉企/不涉企/非涉企."""
     s = _text(text).casefold()
@@ -414,6 +440,7 @@ def parse_bool(text: str) -> bool:
     raise CellError("import.bool", _("“%(value)s” is not yes or no (是/否).") % {"value": text})
 
 
+@pure_parser
 def parse_decimal(text: str) -> decimal.Decimal:
     """1234.5, 1,234.50, ¥1234, 1234元."""
     s = _text(text).replace(",", "").replace("¥", "").replace(" ", "")
@@ -427,6 +454,7 @@ def parse_decimal(text: str) -> decimal.Decimal:
     return value
 
 
+@pure_parser
 def parse_int(text: str) -> int:
     """12, +12, -3, 1,234, and 12.0 (how Excel writes whole numbers)."""
     s = _text(text).replace(",", "").replace(" ", "")
@@ -476,7 +504,7 @@ def choice(
             )
         return key
 
-    return parse
+    return pure_parser(parse)
 
 
 # --- reading files --------------------------------------------------------------------------------
@@ -619,13 +647,19 @@ def _csv_table(binary: IO[bytes]) -> Table:
     except csv.Error as exc:
         raise ImportFileError("import.csv", _("The CSV file cannot be read: %s") % exc) from None
 
+    # A record with a cell under each header (the usual one) is zipped as it is: the csv
+    # module's cells are already text, and no header is blank.
+    width = len(headers) if all(headers) else -1
+
     def rows(start: int) -> Iterator[tuple[int, dict[str, str]]]:
         # Each record is one row in Excel (a quoted cell may span lines), blank lines too.
         n = start
         try:
             for cells in reader:
                 n += 1
-                if cells:
+                if len(cells) == width:
+                    yield n, dict(zip(headers, cells, strict=True))
+                elif cells:
                     yield n, _row_dict(headers, cells)
         except UnicodeDecodeError:
             raise _encoding_error() from None
@@ -963,6 +997,22 @@ class _Run:
         # second row as repeated, never store it twice.
         self.seen: dict[int, int] = {}
         self.counts = dict.fromkeys(ROW_STATUSES, 0)
+        # What `_check` does per column, worked out once (and again when JSON adds headers):
+        # (key, file header, required, max length, parser, label, cache of parsed texts).
+        self.plan: list[
+            tuple[
+                str,
+                str,
+                bool,
+                int | None,
+                Callable[[str], Any] | None,
+                str | Promise,
+                dict[str, Any] | None,
+            ]
+        ] = []
+        self.parsed: dict[str, dict[str, Any]] = {
+            c.key: {} for c in feed.columns if c.parse is not None and _is_pure(c.parse)
+        }
         self._map_headers(table.headers, strict=True)
 
     def _match(self, header: str) -> str:
@@ -989,6 +1039,18 @@ class _Run:
             self.header_map[header] = key
             if key:
                 self.mapping[key] = header
+        self.plan = [
+            (
+                c.key,
+                self.mapping.get(c.key, ""),
+                c.required,
+                c.max_length,
+                c.parse,
+                c.label,
+                self.parsed.get(c.key),
+            )
+            for c in self.feed.columns
+        ]
         if not strict:
             return
         missing = [c for c in self.feed.columns if c.required and c.key not in self.mapping]
@@ -1002,10 +1064,11 @@ class _Run:
             )
 
     def rows(self) -> Iterator[Row]:
+        header_map = self.header_map
         for number, cells in self.table.rows:
-            if not any(v.strip() for v in cells.values()):
+            if not "".join(cells.values()).strip():  # every cell blank
                 continue
-            if any(h not in self.header_map for h in cells):
+            if not header_map.keys() >= cells.keys():
                 self._map_headers(cells, strict=False)  # JSON objects may add keys later
             row = self._check(number, cells)
             self.counts[row.status] += 1
@@ -1013,35 +1076,48 @@ class _Run:
 
     def _check(self, number: int, cells: dict[str, str]) -> Row:
         row = Row(number=number, raw=cells)
-        for col in self.feed.columns:
-            header = self.mapping.get(col.key)
+        values = row.values
+        for key, header, required, max_length, parse, label, parsed in self.plan:
             text = (cells.get(header) or "") if header else ""
-            text = text.replace("\u3000", " ").replace("\xa0", " ").strip()
+            if text:
+                if not text.isascii():  # ideographic and no-break spaces count as spaces
+                    text = text.replace("\u3000", " ").replace("\xa0", " ")
+                text = text.strip()
             if not text:
-                row.values[col.key] = None
-                if col.required:
+                values[key] = None
+                if required:
                     row.error(
                         "import.required",
-                        _("“%(label)s” is required.") % {"label": col.label},
-                        col.key,
+                        _("“%(label)s” is required.") % {"label": label},
+                        key,
                     )
                 continue
-            if col.max_length is not None and len(text) > col.max_length:
-                row.values[col.key] = None
+            if max_length is not None and len(text) > max_length:
+                values[key] = None
                 row.error(
                     "import.too_long",
                     _("“%(label)s” is longer than %(max)s characters.")
-                    % {"label": col.label, "max": col.max_length},
-                    col.key,
+                    % {"label": label, "max": max_length},
+                    key,
                 )
                 continue
+            if parse is None:
+                values[key] = text
+                continue
+            if parsed is not None and text in parsed:
+                values[key] = parsed[text]
+                continue
             try:
-                row.values[col.key] = col.parse(text) if col.parse else text
+                value = parse(text)
             except (CellError, ValueError) as exc:
-                row.values[col.key] = None
+                values[key] = None
                 code = getattr(exc, "code", "") or "import.invalid"
                 message = getattr(exc, "message", "") or str(exc)
-                row.error(code, f"{col.label}: {message}", col.key)
+                row.error(code, f"{label}: {message}", key)
+                continue
+            values[key] = value
+            if parsed is not None and len(parsed) < PARSE_CACHE:
+                parsed[text] = value
         if row.errors:
             return row
         try:
@@ -1054,9 +1130,10 @@ class _Run:
                 getattr(exc, "message", "") or str(exc),
             )
         if row.key and not row.errors:
-            first = self.seen.get(hash(row.key))
+            hashed = hash(row.key)
+            first = self.seen.get(hashed)
             if first is None:
-                self.seen[hash(row.key)] = number
+                self.seen[hashed] = number
             else:
                 row.duplicate_of = first
         return row
@@ -1203,6 +1280,18 @@ def bulk_insert(
     return count
 
 
+_SOME_DAY = datetime.date(2000, 1, 1)
+
+
+def _unless_identity(adapt: Callable[[Any], Any], probe: Any) -> Callable[[Any], Any] | None:
+    """None when the backend's adapter gives the value back as it is (PostgreSQL: the driver
+    adapts dates itself), so the rows skip the call; else the adapter."""
+    try:
+        return None if adapt(probe) is probe else adapt
+    except Exception:  # an adapter that refuses the probe is kept: it decides per value
+        return adapt
+
+
 def _insert_values(
     model: type[models.Model], rows: Sequence[Mapping[str, Any]], alias: str, batch_size: int
 ) -> int:
@@ -1215,23 +1304,24 @@ def _insert_values(
         internal = f.get_internal_type()
         adapt: Callable[[Any], Any] | None = None
         if internal == "DateTimeField":
-            adapt = ops.adapt_datetimefield_value
+            adapt = _unless_identity(ops.adapt_datetimefield_value, now)
         elif internal == "DateField":
-            adapt = ops.adapt_datefield_value
+            adapt = _unless_identity(ops.adapt_datefield_value, _SOME_DAY)
         default = now if f.name in ("created_at", "updated_at") else f.get_default()
         plan.append((f.attname, adapt, default))
     known = {attname for attname, _adapt, _default in plan}
     for row in rows:
         if not isinstance(row, Mapping) or not known.issuperset(row):
             raise TypeError(f"bulk_insert({model._meta.label}) was given {row!r:.80}.")
+    adapted = [(i, adapt) for i, (_name, adapt, _default) in enumerate(plan) if adapt is not None]
+    pairs = [(attname, default) for attname, _adapt, default in plan]
 
     def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for attname, adapt, default in plan:
-            value = row.get(attname, default)
-            if adapt is not None and value is not None:
-                value = adapt(value)
-            out.append(value)
+        get = row.get
+        out = [get(attname, default) for attname, default in pairs]
+        for i, adapt in adapted:
+            if out[i] is not None:
+                out[i] = adapt(out[i])
         return tuple(out)
 
     quote = ops.quote_name
@@ -1249,6 +1339,28 @@ def _insert_values(
             for start in range(0, len(rows), max(1, batch_size)):
                 cursor.executemany(sql, [values(row) for row in rows[start : start + batch_size]])
     return len(rows)
+
+
+def existing_keys(model: type[models.Model], field_name: str, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` a row of `model` already has in `field_name` (a feed's upsert by key):
+    one query with the keys as one array parameter on PostgreSQL (no statement of 1,000
+    placeholders to build and parse), the ORM's `__in` elsewhere."""
+    if not keys:
+        return set()
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        found = model._default_manager.using(alias).filter(**{f"{field_name}__in": keys})
+        return set(found.values_list(field_name, flat=True))
+    quote = connection.ops.quote_name
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model._meta.label}.{field_name} is not a column.")
+    column = quote(field.column)
+    sql = f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {column} = ANY(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(keys)])
+        return {key for (key,) in cursor.fetchall()}
 
 
 # --- preview and confirm -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -136,6 +137,7 @@ for _value, _words in (
         _ID_TYPES[_plain(_word)] = _value.value
 
 
+@importing.pure_parser
 def parse_id_type(text: str) -> str:
     """证件类型 as the court writes it (居民身份证, 护照, 统一社会信用代码 …) or the value."""
     found = _ID_TYPES.get(_plain(text))
@@ -156,6 +158,7 @@ _PERFORMANCE = {
 }
 
 
+@importing.pure_parser
 def parse_performance(text: str) -> str:
     """被执行人的履行情况: 全部未履行 → none, 部分履行 / 部分未履行 → partial."""
     found = _PERFORMANCE.get(_plain(text))
@@ -179,6 +182,7 @@ _PARTY_KINDS = {
 }
 
 
+@importing.pure_parser
 def parse_party_kind(text: str) -> str:
     found = _PARTY_KINDS.get(_plain(text))
     if found is None:
@@ -203,6 +207,7 @@ _REASON_WORDS = {
 }
 
 
+@importing.pure_parser
 def parse_removal_reason(text: str) -> str:
     """原因: 已履行 → performed, 纠错 → corrected, 和解 → settled, 期满 → expired, 其他."""
     plain = _plain(text)
@@ -224,7 +229,12 @@ def parse_removal_reason(text: str) -> str:
 # --- row keys -------------------------------------------------------------------------------------
 def identifier_index(value: str) -> str:
     """The blind index of an identifier, as the list stores and searches it."""
-    return DebtorRecord._meta.get_field("id_index").lookup_value(value)  # type: ignore[attr-defined]
+    return str(_id_index_field().lookup_value(value))
+
+
+@functools.cache
+def _id_index_field() -> Any:
+    return DebtorRecord._meta.get_field("id_index")
 
 
 def row_key_for(case_number: str, *, identifier: str = "", name: str = "") -> str:
@@ -414,6 +424,7 @@ class DebtorFeed(importing.Feed):
 
     def prepare(self, context: Context) -> None:
         context.cache["courts"] = _courts()
+        context.cache["court_ids"] = {}  # court name as written → unit id (or None), per run
         context.cache["today"] = _today()  # once per run, not once per row
         _RUN_TODAY.set(context.cache["today"])
 
@@ -472,6 +483,13 @@ class DebtorFeed(importing.Feed):
             display = mask_identifier(ident.value, id_type)
             key = f"{number.normalized}#{index[:_INDEX_CHARS]}"
         court_name = v["court_name"].strip()
+        court_ids: dict[str, int | None] = context.cache.setdefault("court_ids", {})
+        if court_name in court_ids:
+            court_id = court_ids[court_name]
+        else:
+            court_id = context.cache["courts"].get(_plain(court_name))
+            if len(court_ids) < importing.PARSE_CACHE:
+                court_ids[court_name] = court_id
         v["_key"] = key
         v["_id_number"] = ident.value
         v["_index"] = index
@@ -484,7 +502,7 @@ class DebtorFeed(importing.Feed):
             "sex": (v["sex"] or "").strip(),
             "age": v["age"] if v["age"] is None or 0 < v["age"] < 150 else None,
             "legal_representative": (v["legal_representative"] or "").strip(),
-            "court_id": context.cache["courts"].get(_plain(court_name)),
+            "court_id": court_id,
             "court_name": court_name,
             "province": (v["province"] or "").strip(),
             "basis_number": v["basis_number"].strip(),
@@ -526,12 +544,16 @@ class DebtorFeed(importing.Feed):
                 )
 
     def store(self, rows: list[Row], context: Context) -> StoreResult:
-        existing = {
-            r.row_key: r for r in DebtorRecord.objects.filter(row_key__in=[row.key for row in rows])
-        }
+        # Which keys exist first (one light query; a first import finds none), then the
+        # entries of those only.
+        found = importing.existing_keys(DebtorRecord, "row_key", [row.key for row in rows])
+        existing = (
+            {r.row_key: r for r in DebtorRecord.objects.filter(row_key__in=found)} if found else {}
+        )
         now = timezone.now()
         result = StoreResult()
         new: list[dict[str, Any]] = []
+        clear: list[str] = []  # the new entries' identifiers, encrypted together below
         changed: list[DebtorRecord] = []
         held_reason = (context.batch.held_reason or "").strip()
         for row in rows:
@@ -546,12 +568,12 @@ class DebtorFeed(importing.Feed):
                     {
                         **values,
                         "row_key": row.key,
-                        "id_number": crypto.encrypt(row.values["_id_number"]),
                         "id_index": row.values["_index"],
                         "state": DebtorState.TO_CONFIRM.value if held else DebtorState.ACTIVE.value,
                         "hold_reason": hold if held else "",
                     }
                 )
+                clear.append(row.values["_id_number"])
                 continue
             diff = [f for f in STORED_FIELDS if getattr(record, f) != values[f]]
             if record.id_masked and record.id_number != row.values["_id_number"]:
@@ -568,6 +590,9 @@ class DebtorFeed(importing.Feed):
             record.version = F("version") + 1  # type: ignore[assignment]
             changed.append(record)
         if new:
+            # One random nonce per value, as `crypto.encrypt` gives it (`encrypt_many`).
+            for values, token in zip(new, crypto.encrypt_many(clear), strict=True):
+                values["id_number"] = token
             # Nothing needs the new entries' ids here (no search index, no follow-up rows):
             # their columns are given as values (identifier encrypted, blind index computed
             # once), written as they are (COPY on PostgreSQL).

@@ -120,3 +120,24 @@ def test_the_copy_path_rolls_back_with_the_transaction(world: Any) -> None:
     with pytest.raises(Exception), transaction.atomic():  # noqa: B017
         importing.bulk_insert(DebtorRecord, rows)
     assert DebtorRecord.objects.count() == 0
+
+
+def test_existing_keys_names_the_keys_already_stored(world: Any) -> None:
+    now = timezone.now()
+    importing.bulk_insert(DebtorRecord, [_values(n, now) for n in range(3)])
+    assert importing.existing_keys(DebtorRecord, "row_key", ["k0", "k2", "k9"]) == {"k0", "k2"}
+    assert importing.existing_keys(DebtorRecord, "row_key", []) == set()
+
+
+def test_a_changed_row_updates_its_entry_and_an_identical_one_is_unchanged(world: Any) -> None:
+    batch, _ = importing.submit(DEBTORS_FEED, _csv(5), world.users["court_staff"])
+    importing.process(batch)
+    entry = DebtorRecord.objects.get(case_number=bulk.debtor(50_000_002)["caseCode"])
+    DebtorRecord.objects.filter(pk=entry.pk).update(court_name="别的法院", court=None)
+    again, _ = importing.submit(DEBTORS_FEED, _csv(6), world.users["court_staff"])
+    again = importing.process(again)
+    assert again.state == ImportState.IMPORTED, again.failure
+    assert (again.created_rows, again.updated_rows, again.unchanged_rows) == (1, 1, 4)
+    entry.refresh_from_db()
+    assert entry.court_name == bulk.debtor(50_000_002)["courtName"] and entry.version == 2
+    assert entry.id_number == bulk.debtor(50_000_002)["cardNum"]
