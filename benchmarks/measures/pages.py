@@ -89,7 +89,8 @@ def _colour_rank_sql(today: Any) -> tuple[str, list[Any]]:
 
 def _ledger_sql(user: Any, today: Any, extra: str = "", extra_params: Any = ()) -> Any:
     """First page of the ledger (50 rows, worst colour first) with units, task area, latest
-    progress and co-units, and the total for the pager."""
+    progress and co-units, and the total for the pager — written the fastest way found by
+    hand: the count, the page's ids by a narrow sort, then the fifty rows by id."""
     from django.db import connection
 
     where, params = _scope_sql(user)
@@ -102,21 +103,27 @@ def _ledger_sql(user: Any, today: Any, extra: str = "", extra_params: Any = ()) 
             c.execute(f"SELECT COUNT(*) FROM matters_matter m WHERE {where}", params)
             c.fetchone()
             c.execute(
-                f"SELECT m.id, m.title, m.state, m.deadline, u.name, t.name, j.name, "
-                f"(SELECT f.text FROM matters_feedback f WHERE f.matter_id = m.id "
-                f"AND f.status = 'submitted' ORDER BY f.submitted_at DESC, f.id DESC LIMIT 1), "
-                f"{rank} AS colour_rank "
-                f"FROM matters_matter m JOIN org_unit u ON u.id = m.lead_unit_id "
-                f"JOIN org_jurisdiction j ON j.id = m.jurisdiction_id "
-                f"LEFT JOIN org_taskarea t ON t.id = m.task_area_id "
-                f"WHERE {where} ORDER BY colour_rank, m.deadline, m.id LIMIT 50",
-                rank_params + params,
+                f"SELECT m.id FROM matters_matter m WHERE {where} "
+                f"ORDER BY {rank}, m.deadline, m.id LIMIT 50",
+                params + rank_params,
             )
             ids = [row[0] for row in c.fetchall()]
             if ids:
+                marks = ",".join(["%s"] * len(ids))
+                c.execute(
+                    f"SELECT m.id, m.title, m.state, m.deadline, u.name, t.name, j.name, "
+                    f"(SELECT f.text FROM matters_feedback f WHERE f.matter_id = m.id "
+                    f"AND f.status = 'submitted' ORDER BY f.submitted_at DESC, f.id DESC "
+                    f"LIMIT 1) FROM matters_matter m "
+                    f"JOIN org_unit u ON u.id = m.lead_unit_id "
+                    f"JOIN org_jurisdiction j ON j.id = m.jurisdiction_id "
+                    f"LEFT JOIN org_taskarea t ON t.id = m.task_area_id WHERE m.id IN ({marks})",
+                    ids,
+                )
+                c.fetchall()
                 c.execute(
                     "SELECT c.matter_id, u.name FROM matters_mattercounit c JOIN org_unit u "
-                    f"ON u.id = c.unit_id WHERE c.matter_id IN ({','.join(['%s'] * len(ids))})",
+                    f"ON u.id = c.unit_id WHERE c.matter_id IN ({marks})",
                     ids,
                 )
                 c.fetchall()

@@ -3,9 +3,10 @@ queried by full text with the reader's scope applied inside SQL.
 
 Text is cut by jieba (`cut_for_search`) plus every CJK character, so one-character queries
 match too; tokens are letters and digits only, joined by spaces. The database does the
-matching: on PostgreSQL `to_tsvector('simple', tokens) @@ to_tsquery('simple', …)` on a GIN
-expression index, ranked by `ts_rank` (normalised by length); on SQLite an FTS5 table kept in
-sync by triggers (both created by core's migration 0004), ranked by `bm25`; ties in kind,
+matching: on PostgreSQL `tsv @@ to_tsquery('simple', …)`, `tsv` being the stored
+`to_tsvector('simple', tokens)` (a generated column with a GIN index, core migration 0005),
+ranked by `ts_rank` (normalised by length); on SQLite an FTS5 table kept in sync by triggers
+(core migration 0004), ranked by `bm25`; ties in kind,
 then id order. Every query word must match (AND) — the word itself or all of its jieba
 sub-words. User text never reaches SQL: query words become quoted lexemes (tsquery) or quoted
 strings (FTS5) passed as bound parameters.
@@ -136,6 +137,13 @@ class _FullText(Expression):
         self.column, self.row_id = exprs
 
 
+def _stored(tokens_column: str) -> str:
+    """The stored tsvector beside a compiled `"<table>"."tokens"` reference (PostgreSQL: a
+    generated column, core migration 0005)."""
+    table, _dot, _name = tokens_column.rpartition(".")
+    return f'{table}."tsv"' if table else '"tsv"'
+
+
 class _Matches(_FullText):
     """True when the entry's tokens contain every query word."""
 
@@ -145,7 +153,7 @@ class _Matches(_FullText):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if connection.vendor == "postgresql":
             column, params = compiler.compile(self.column)
-            sql = f"to_tsvector('simple', {column}) @@ to_tsquery('simple', %s)"
+            sql = f"{_stored(column)} @@ to_tsquery('simple', %s)"
             return sql, [*params, _tsquery(self.terms)]
         row_id, params = compiler.compile(self.row_id)
         sql = f"{row_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
@@ -161,7 +169,7 @@ class _Rank(_FullText):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if connection.vendor == "postgresql":
             column, params = compiler.compile(self.column)
-            sql = f"ts_rank(to_tsvector('simple', {column}), to_tsquery('simple', %s), 1)"
+            sql = f"ts_rank({_stored(column)}, to_tsquery('simple', %s), 1)"
             return sql, [*params, _tsquery(self.terms)]
         row_id, params = compiler.compile(self.row_id)
         sql = (

@@ -78,10 +78,13 @@ class LedgerFilterSet(django_filters.FilterSet):
         label=_("Task area"), queryset=TaskArea.objects.none(), widget=QuickSelect
     )
     state = django_filters.MultipleChoiceFilter(
-        label=_("State"), choices=wf.MATTER_WORKFLOW.choices(), widget=QuickSelectMultiple
+        label=_("State"),
+        choices=wf.MATTER_WORKFLOW.choices(),
+        widget=QuickSelectMultiple,
+        distinct=False,  # a column of the row itself: no duplicates to remove
     )
     colour = django_filters.MultipleChoiceFilter(
-        label=_("Colour"), choices=Colour.choices, widget=QuickSelectMultiple
+        label=_("Colour"), choices=Colour.choices, widget=QuickSelectMultiple, distinct=False
     )
     year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
     deadline_from = django_filters.DateFilter(
