@@ -88,12 +88,15 @@ class DebtorRecord(BaseModel):
 
     personal_fields = ("id_number", "id_index", "legal_representative")
 
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     party_kind = models.CharField(_("party"), max_length=12, choices=PartyKind.choices)
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
     id_number = EncryptedTextField(_("identifier"), blank=True)
     id_index = BlindIndexField(
-        _("identifier index"), source="id_number", normalize=normalize_identifier
+        _("identifier index"),
+        source="id_number",
+        normalize=normalize_identifier,
+        db_index=False,  # indexed in Meta, without PostgreSQL's unused LIKE twin
     )
     id_masked = models.BooleanField(_("identifier published masked"), default=False)
     id_display = models.CharField(
@@ -120,7 +123,7 @@ class DebtorRecord(BaseModel):
     basis_number = models.CharField(_("execution basis document number"), max_length=100)
     basis_issuer = models.CharField(_("body that issued the basis"), max_length=100, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
-    case_number = models.CharField(_("case number"), max_length=60, db_index=True)
+    case_number = models.CharField(_("case number"), max_length=60)
     obligation = models.TextField(_("obligation fixed by the judgment"), blank=True)
     performance = models.CharField(
         _("performance"), max_length=10, choices=Performance.choices, default=Performance.NONE
@@ -134,7 +137,6 @@ class DebtorRecord(BaseModel):
         max_length=12,
         choices=DebtorState.choices,
         default=DebtorState.ACTIVE,
-        db_index=True,
     )
     hold_reason = models.TextField(_("why the entry is held"), blank=True)
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
@@ -144,7 +146,7 @@ class DebtorRecord(BaseModel):
     removal_note = models.TextField(_("about the removal"), blank=True)
     # Row key of the court's file: case number + normalised identifier (or name when the
     # identifier is masked), so a re-import updates the same entry.
-    row_key = models.CharField(_("row key"), max_length=120, unique=True)
+    row_key = models.CharField(_("row key"), max_length=120)
 
     objects = DebtorRecordQuerySet.as_manager()
 
@@ -152,8 +154,17 @@ class DebtorRecord(BaseModel):
         verbose_name = _("dishonest debtor entry")
         verbose_name_plural = _("dishonest debtor entries")
         ordering = ["-published_on", "-pk"]
+        # Plain B-tree indexes in Meta rather than db_index/unique on the fields: on
+        # PostgreSQL those add a second, LIKE-pattern index per text column that no query
+        # uses, and every imported row paid for five of them (docs/benchmarks.md).
+        constraints = [
+            models.UniqueConstraint(fields=["row_key"], name="enforcement_debtor_row_key_uniq")
+        ]
         indexes = [
             models.Index(fields=["state", "id_index"]),
+            models.Index(fields=["id_index"], name="enforcement_debtor_id_index"),
+            models.Index(fields=["name"], name="enforcement_debtor_name"),
+            models.Index(fields=["case_number"], name="enforcement_debtor_case_no"),
             # Same-name matches of a party with a clear identifier look only at entries
             # published masked or without an identifier: few, found through this index.
             models.Index(
