@@ -310,6 +310,17 @@ class _Match:
     state: str
 
 
+def _any(rows: QuerySet[DebtorRecord], column: str, values: list[str]) -> QuerySet[DebtorRecord]:
+    """`column IN values`. On PostgreSQL one array parameter (`= ANY(%s)`) instead of
+    thousands of placeholders: planned as index probes, without building and parsing a
+    5,000-item IN list."""
+    if connection.vendor != "postgresql":
+        return rows.filter(**{f"{column}__in": values})
+    return rows.extra(  # the values are one bound parameter; the column name is ours
+        where=[f'"enforcement_debtorrecord"."{column}" = ANY(%s)'], params=[values]
+    )
+
+
 def _match_chunk(parties: list[_Party]) -> list[_Match]:
     """Two set queries for the chunk (identifiers, names), plus one for the visible form of
     clear entries when a masked party needs it."""
@@ -325,16 +336,9 @@ def _match_chunk(parties: list[_Party]) -> list[_Match]:
     found: list[_Match] = []
     hitting = DebtorRecord.objects.hitting().order_by()
     if by_index:
-        keys = list(by_index)
-        if connection.vendor == "postgresql":
-            # One array parameter instead of thousands of placeholders: PostgreSQL plans
-            # `= ANY(array)` as index probes, without parsing a 5,000-item IN list.
-            chosen = hitting.extra(  # the keys are a bound parameter
-                where=['"enforcement_debtorrecord"."id_index" = ANY(%s)'], params=[keys]
-            )
-        else:
-            chosen = hitting.filter(id_index__in=keys)
-        rows = chosen.values_list("pk", "name", "party_kind", "id_type", "id_index")
+        rows = _any(hitting, "id_index", list(by_index)).values_list(
+            "pk", "name", "party_kind", "id_type", "id_index"
+        )
         for pk, name, kind, id_type, index in rows:
             for party, via_org_code in by_index.get(index, ()):
                 if via_org_code and id_type != IdType.ORGANISATION_CODE:
@@ -360,11 +364,11 @@ def _match_chunk(parties: list[_Party]) -> list[_Match]:
     columns = ("pk", "name", "id_index", "id_masked", "id_display")
     candidates: list[tuple[int, str, str, bool, str]] = []
     if variants_other:
-        candidates += hitting.filter(name__in=sorted(variants_other)).values_list(*columns)
+        candidates += _any(hitting, "name", sorted(variants_other)).values_list(*columns)
     variants_clear -= variants_other  # already read with every entry of the name
     if variants_clear:
         candidates += (
-            hitting.filter(name__in=sorted(variants_clear))
+            _any(hitting, "name", sorted(variants_clear))
             .filter(Q(id_masked=True) | Q(id_index=""))
             .values_list(*columns)
         )
@@ -408,14 +412,19 @@ def _store_matches(check: Check, found: list[_Match], now: datetime.datetime) ->
 
     if not found:
         return
-    prep = CheckHit._meta.get_field("party_id_number").get_prep_value
-    stored: dict[str, str] = {}
+    from fuyuan.core import crypto
+
+    # Each party's identifier encrypted once, all in one batch (crypto.encrypt_many), as
+    # EncryptedTextField stores it: "" stays "".
+    clear = sorted({m.party.raw_id for m in found if m.party.raw_id})
+    plain = [v for v in clear if not v.startswith(crypto.PREFIX + ":")]
+    stored = dict(zip(plain, crypto.encrypt_many(plain), strict=True))
+    stored.update({v: v for v in clear if v not in stored})  # already encrypted: kept
+    stored[""] = ""
     rows: list[dict[str, Any]] = []
     for m in found:
         party = m.party
-        number = stored.get(party.raw_id)
-        if number is None:
-            number = stored[party.raw_id] = prep(party.raw_id)
+        number = stored[party.raw_id or ""]
         rows.append(
             {
                 "check_run_id": check.pk,
