@@ -312,6 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     key = f"{args.scale}/{vendor}"
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     failures += _query_count_check(key, results, stored)
+    if not args.no_write and args.only and key in stored:
+        # A partial run replaces its own measures in the stored run and keeps the others.
+        names = {r.name for r in results}
+        kept = [r for r in stored[key]["results"] if r["name"] not in names]
+        stored[key]["results"] = kept + [r.__dict__ for r in results]
+        stored[key]["partial_update"] = datetime.datetime.now().isoformat(timespec="seconds")
+        RESULTS.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     if not args.no_write and not args.only:
         stored[key] = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),

@@ -168,7 +168,8 @@ def _matter_sql(pk: int) -> Any:
 
 
 def _snapshot_sql(kind: str, user: Any, area_kind: str) -> Any:
-    """What a precomputed page must read at least: its snapshot row."""
+    """What a precomputed page must read at least: the area it shows (the jurisdiction and
+    its mechanism) and its snapshot row."""
     from django.db import connection
 
     from fuyuan.dashboard import snapshots
@@ -179,6 +180,12 @@ def _snapshot_sql(kind: str, user: Any, area_kind: str) -> Any:
 
     def run() -> int:
         with connection.cursor() as c:
+            c.execute("SELECT * FROM org_jurisdiction WHERE id = %s", [area.jurisdiction.pk])
+            c.fetchall()
+            c.execute(
+                "SELECT * FROM org_mechanism WHERE jurisdiction_id = %s", [area.jurisdiction.pk]
+            )
+            c.fetchall()
             c.execute("SELECT payload FROM dashboard_figuresnapshot WHERE key = %s", [key])
             c.fetchall()
         return 1
@@ -187,8 +194,9 @@ def _snapshot_sql(kind: str, user: Any, area_kind: str) -> Any:
 
 
 def _with_base(hand: Any, session_key: str, user_id: int) -> Any:
-    """What any signed-in page must read besides its rows: the session, the user and the
-    user's roles (three indexed lookups), then the page's own hand-written SQL."""
+    """What any signed-in page must read besides its rows: the session, the user, the
+    user's roles and the header's unread count (four indexed lookups), then the page's own
+    hand-written SQL."""
     from django.db import connection
 
     def run() -> int:
@@ -200,6 +208,12 @@ def _with_base(hand: Any, session_key: str, user_id: int) -> Any:
             c.execute("SELECT * FROM accounts_user WHERE id = %s", [user_id])
             c.fetchall()
             c.execute("SELECT * FROM accounts_roleassignment WHERE user_id = %s", [user_id])
+            c.fetchall()
+            # The header's count of unread messages, on every page.
+            c.execute(
+                "SELECT COUNT(*) FROM notify_inboxmessage WHERE user_id = %s AND read_at IS NULL",
+                [user_id],
+            )
             c.fetchall()
         return int(hand())
 

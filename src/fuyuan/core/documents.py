@@ -12,6 +12,7 @@ text block with its caption under it.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import re
@@ -471,30 +472,50 @@ def _table(doc: Any, block: Table) -> None:
     _cell_borders(table)
     rows = [tuple(block.header)] if block.header else []
     rows.extend(tuple(r) for r in block.rows)
+    body_row: Any = None  # a formatted body row, copied for each plain row (see below)
     for index, values in enumerate(rows):
         header = index == 0 and bool(block.header)
-        row = table.add_row()
-        tr_pr = row._tr.get_or_add_trPr()
-        if header:
-            # Repeat the header row at the top of every page the table runs onto.
-            repeat = OxmlElement("w:tblHeader")
-            repeat.set(qn("w:val"), "true")
-            tr_pr.append(repeat)
-        cant_split = OxmlElement("w:cantSplit")
-        tr_pr.append(cant_split)
-        for column, cell in enumerate(row.cells):
-            cell.width = widths[column]
-            text = str(values[column]) if column < len(values) else ""
-            paragraph = cell.paragraphs[0]
-            fmt = paragraph.paragraph_format
-            fmt.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER if header else WD_PARAGRAPH_ALIGNMENT.LEFT
-            fmt.space_before = Pt(0)
-            fmt.space_after = Pt(0)
-            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            _no_grid_snap(paragraph)
-            _run(paragraph, text, HEI_FONT if header else BODY_FONT, TABLE_SIZE)
+        texts = [str(values[c]) if c < len(values) else "" for c in range(columns)]
+        if not header and not any(ch in t for t in texts for ch in "\n\r\t"):
+            # python-docx formats every run through a dozen property setters: a table of
+            # a city's 1,500 units took seconds. A row formatted once is copied instead,
+            # only its texts replaced; the XML is the same.
+            if body_row is None:
+                body_row = _table_row(table, ["·"] * columns, widths, header=False)
+                table._tbl.remove(body_row)
+            tr = copy.deepcopy(body_row)
+            for t_element, text in zip(tr.iter(qn("w:t")), texts, strict=True):
+                t_element.text = text
+                t_element.set(qn("xml:space"), "preserve")
+            table._tbl.append(tr)
+            continue
+        _table_row(table, texts, widths, header=header)
     for column, width in enumerate(widths):
         table.columns[column].width = width
+
+
+def _table_row(table: Any, texts: list[str], widths: list[Any], *, header: bool) -> Any:
+    """Append one row formatted through python-docx; returns its w:tr element."""
+    row = table.add_row()
+    tr_pr = row._tr.get_or_add_trPr()
+    if header:
+        # Repeat the header row at the top of every page the table runs onto.
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        tr_pr.append(repeat)
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+    for column, cell in enumerate(row.cells):
+        cell.width = widths[column]
+        paragraph = cell.paragraphs[0]
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER if header else WD_PARAGRAPH_ALIGNMENT.LEFT
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _no_grid_snap(paragraph)
+        _run(paragraph, texts[column], HEI_FONT if header else BODY_FONT, TABLE_SIZE)
+    return row._tr
 
 
 def _no_grid_snap(paragraph: Any) -> None:
