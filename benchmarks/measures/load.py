@@ -1,6 +1,6 @@
 """Load: gunicorn with 2 workers, as deployed (DEBUG off, persistent database connections,
 figures precomputed), and 50 concurrent clients from wrk on 127.0.0.1 with no think time,
-for 60 s (quick: 4 s) on a mix of the ledger, matter pages, the cockpit and the brief, signed
+for 60 s (quick: 3 s) on a mix of the ledger, matter pages, the cockpit and the brief, signed
 in as the generated city office member. Baseline, in the same run and with the same clients:
 a view that does nothing behind the same middleware (benchmarks/bench_urls.py).
 
@@ -133,7 +133,7 @@ def _warm(port: int, cookie: str, paths: list[str]) -> None:
     """Every page once per worker (imports, templates, the figures' snapshots)."""
     import http.client
 
-    for _ in range(WORKERS * 2):
+    for _ in range(WORKERS):
         for p in paths:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             conn.request("GET", p, headers={"Cookie": cookie, "Host": "127.0.0.1"})
@@ -225,7 +225,7 @@ def run(ctx: Context) -> list[Result]:
     port = _free_port()
     log = ctx.scratch / "gunicorn.log"
     server = _start(env, port, log)
-    seconds = 4 if ctx.quick else 60
+    seconds = 3 if ctx.quick else 60
     try:
         _warm(port, cookie, [*mix, "/__bench__/trivial/"])
         trivial = _wrk(port, cookie, ["/__bench__/trivial/"], seconds, ctx.scratch)

@@ -294,7 +294,7 @@ def run(ctx: Context) -> list[Result]:
         ("cockpit", "/dashboard/cockpit/", _snapshot_sql("cockpit", user, "year")),
         ("brief", "/dashboard/brief/", _snapshot_sql("brief", user, "month")),
     ]
-    reps = ctx.reps(60, 12)
+    reps = ctx.reps(60, 8)
     results = []
     session_key = client.session.session_key
     for name, url, hand in pages:
