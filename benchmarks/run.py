@@ -242,7 +242,7 @@ def table(key: str) -> str:
     run = json.loads(RESULTS.read_text())[key]
     m = run["machine"]
     lines = [
-        f"Run {run['date']} on {m['cpu']}, {m['cores']} cores, {m['memory']}, "
+        f"Run {run['date']} (Beijing time) on {m['cpu']}, {m['cores']} cores, {m['memory']}, "
         f"Python {m['python']}; data: "
         + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run["counts"].items())
         + f"; whole run {run['seconds']:.0f} s.",
@@ -256,7 +256,12 @@ def table(key: str) -> str:
             return "—"
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
 
-    for r in run["results"]:
+    order = ("page", "document", "debtor import", "party check", "load")
+
+    def place(r: dict) -> int:
+        return next((i for i, p in enumerate(order) if r["name"].startswith(p)), len(order))
+
+    for r in sorted(run["results"], key=place):
         base = f"{r['baseline']}: {num(r['baseline_value'])}" if r["baseline"] else ""
         met = {True: "yes", False: "**no**", None: ""}[r["met"]]
         if r["status"] != "ok":
