@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUYUAN_SCHEMATHESIS_EXAMPLES", "6"))
-BUDGET_SECONDS = float(os.environ.get("FUYUAN_SCHEMATHESIS_SECONDS", "420"))
+BUDGET_SECONDS = float(os.environ.get("FUYUAN_SCHEMATHESIS_SECONDS", "240"))
 _started: list[float] = []
 
 # Bodies of bulk pushes: NDJSON rows with the feeds' Chinese and English headers (well or badly
