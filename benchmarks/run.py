@@ -176,22 +176,9 @@ def prepare(scale: str, vendor: str, regenerate: bool, seed: int) -> tuple[str, 
 
 
 def _counts() -> dict[str, int]:
-    from fuyuan.enforcement.models import DebtorRecord
-    from fuyuan.litigation.models import AdminCase
-    from fuyuan.matters.models import Matter, TimelineEntry
-    from fuyuan.meetings.models import Meeting
-    from fuyuan.org.models import Mechanism, Unit
+    from fuyuan.demo.scale import headline_counts
 
-    models = {
-        "mechanisms": Mechanism,
-        "units": Unit,
-        "matters": Matter,
-        "timeline_entries": TimelineEntry,
-        "admin_cases": AdminCase,
-        "debtor_records": DebtorRecord,
-        "meetings": Meeting,
-    }
-    return {k: m._default_manager.count() for k, m in models.items()}
+    return headline_counts()
 
 
 def _machine() -> dict[str, str]:

@@ -70,6 +70,30 @@ BENCH_USERS = (
 )
 
 
+def headline_models() -> dict[str, type]:
+    """The tables the issue sizes the scales by, under COUNTS' keys."""
+    from fuyuan.enforcement.models import DebtorRecord
+    from fuyuan.litigation.models import AdminCase
+    from fuyuan.matters.models import Matter, TimelineEntry
+    from fuyuan.meetings.models import Meeting
+    from fuyuan.org.models import Mechanism, Unit
+
+    return {
+        "mechanisms": Mechanism,
+        "units": Unit,
+        "matters": Matter,
+        "timeline_entries": TimelineEntry,
+        "admin_cases": AdminCase,
+        "debtor_records": DebtorRecord,
+        "meetings": Meeting,
+    }
+
+
+def headline_counts() -> dict[str, int]:
+    """How many rows each of those tables holds now."""
+    return {k: m._default_manager.count() for k, m in headline_models().items()}
+
+
 def generate(
     scale: str,
     seed: int = 2026,

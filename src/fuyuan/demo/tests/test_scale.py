@@ -17,28 +17,19 @@ from django.db import transaction
 from fuyuan.accounts.models import User
 from fuyuan.core import crypto, search
 from fuyuan.core.models import SearchEntry
-from fuyuan.demo.scale import BENCH_USERS, COUNTS, generate
+from fuyuan.demo.scale import BENCH_USERS, COUNTS, generate, headline_models
 from fuyuan.enforcement.importers import row_key_for
 from fuyuan.enforcement.models import DebtorRecord, normalize_identifier
 from fuyuan.enforcement.samples import bulk
 from fuyuan.litigation.models import AdminCase, Appearance, Hearing, HearingState
-from fuyuan.matters.models import Matter, TimelineEntry
+from fuyuan.matters.models import Matter
 from fuyuan.matters.search_index import row
-from fuyuan.meetings.models import Meeting
 from fuyuan.org.models import Mechanism, Unit
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 6, 15)
-TABLES = {
-    "mechanisms": Mechanism,
-    "units": Unit,
-    "matters": Matter,
-    "timeline_entries": TimelineEntry,
-    "admin_cases": AdminCase,
-    "debtor_records": DebtorRecord,
-    "meetings": Meeting,
-}
+TABLES = headline_models()
 
 
 def fingerprint() -> str:
