@@ -234,3 +234,36 @@ def test_bad_document_numbers_are_refused_with_a_code(raw: str, code: str) -> No
     with pytest.raises(IdentifierError) as caught:
         parse_document_number(raw, today=DAY)
     assert caught.value.code == code
+
+
+def test_copied_table_rows_keep_every_text_and_the_formatting() -> None:
+    """Body rows are copied from one formatted row (speed): each cell keeps its own text,
+    short rows are padded, a text with a line break goes the formatted way, and every
+    copied run carries the formatted row's font and size."""
+    rows = (
+        ("1", "<征收> & 补偿", "人社局"),
+        ("2", " 前后空格 ", ""),
+        ("3", "第一行\n第二行", "住建局"),
+        ("4",),
+    )
+    spec = DocumentSpec(
+        issuer="驻马店市府院联动联席会议",
+        title="表格",
+        blocks=(Table(header=("序号", "事项", "牵头单位"), rows=rows),),
+        date=DAY,
+        signature="办公室",
+    )
+    table = open_docx(render_docx(spec)).tables[0]
+    texts = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert texts == [
+        ["1", "<征收> & 补偿", "人社局"],
+        ["2", " 前后空格 ", ""],
+        ["3", "第一行\n第二行", "住建局"],
+        ["4", "", ""],
+    ]
+    first, fourth = table.rows[1].cells[1], table.rows[4].cells[0]
+    for cell in (first, fourth):
+        run = cell.paragraphs[0].runs[0]
+        assert run.font.size == table.rows[3].cells[0].paragraphs[0].runs[0].font.size
+        assert run._element.rPr.rFonts.get(qn("w:eastAsia"))
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)

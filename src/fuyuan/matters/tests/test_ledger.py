@@ -224,3 +224,36 @@ def test_ledger_query_count_is_the_same_at_two_data_sizes(world, client_for):
     assert page.paginator.count == 30
     assert page.object_list[0].latest_progress.startswith("进展")
     assert small == large
+
+
+@pytest.mark.django_db
+def test_ledger_pages_keep_the_order_and_the_total(world, client_for, monkeypatch):
+    """One page = the count, the page's ids in order, then those rows: the rows come in the
+    sort's order, the total is the pager's, a page past the end shows the last page, and a
+    malformed page number the first."""
+    from fuyuan.matters import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    today = timezone.localdate()
+    for i, days in enumerate((30, 10, 20, 40, 5)):
+        make_matter(
+            world,
+            title=f"排序{i}",
+            deadline=today + datetime.timedelta(days=days),
+            state="assigned",
+        )
+    client = client_for("city_office")
+
+    def titles(query: str) -> tuple[list[str], int, int]:
+        response = client.get(reverse("matters:ledger") + "?o=deadline&" + query)
+        assert response.status_code == 200
+        page = response.context["page"]
+        return [m.title for m in page.object_list], page.number, page.paginator.count
+
+    assert titles("page=1") == (["排序4", "排序1"], 1, 5)
+    assert titles("page=2") == (["排序2", "排序0"], 2, 5)
+    assert titles("page=3") == (["排序3"], 3, 5)
+    assert titles("page=99") == (["排序3"], 3, 5)
+    assert titles("page=abc") == (["排序4", "排序1"], 1, 5)
+    html = client.get(reverse("matters:ledger") + "?o=deadline&q=排序3").content.decode()
+    assert "排序3" in html and "排序4" not in html
