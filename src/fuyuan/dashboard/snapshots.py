@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import override as language_override
@@ -158,11 +159,14 @@ def _recompute(snapshot: FigureSnapshot, today: datetime.date) -> bool:
             default_kind=DEFAULT_PERIOD[snapshot.kind],
             today=today,
         )
-    except Exception:  # the area is no longer the user's (404) or the page is gone
+    except (Http404, KeyError):  # the area is no longer the user's, or the page is gone
         snapshot.delete()
         return False
+    key = key_for(snapshot.kind, user, area)
+    if key != snapshot.key:  # the reader's scope changed: the old key is never read again
+        snapshot.delete()
     data, ms = _compute(snapshot.kind, user, area)
-    _store(snapshot.kind, user, area, key_for(snapshot.kind, user, area), data, ms)
+    _store(snapshot.kind, user, area, key, data, ms)
     return True
 
 
@@ -206,7 +210,7 @@ def prepare_defaults(today: datetime.date | None = None) -> int:
         for kind in COMPUTE:
             try:
                 area = area_from(user, {}, default_kind=DEFAULT_PERIOD[kind], today=today)
-            except Exception:
+            except Http404:  # no jurisdiction overseen any more
                 continue
             with language_override(settings.LANGUAGE_CODE):
                 data, ms = _compute(kind, user, area)

@@ -85,21 +85,29 @@ class MatterQuerySet(models.QuerySet["Matter"]):
     def with_colour(self, today: datetime.date) -> MatterQuerySet:
         """Annotate `colour`: red overdue, yellow report or milestone late, blue from
         `warn_from`, green otherwise; finished, draft and suspended matters have none."""
-        running = Q(state__in=wf.RUNNING_STATES)
         return self.annotate(
             colour=Case(
-                When(running & Q(deadline__lt=today), then=Value(Colour.RED)),
-                When(
-                    running & (Q(next_feedback_due__lt=today) | Q(next_milestone_due__lt=today)),
-                    then=Value(Colour.YELLOW),
-                ),
-                When(running & Q(warn_from__lte=today), then=Value(Colour.BLUE)),
-                When(running, then=Value(Colour.GREEN)),
-                When(state=wf.REPORTED, deadline__lt=today, then=Value(Colour.RED)),
+                *(When(q, then=Value(c)) for q, c in colour_rules(today)),
                 default=Value(Colour.NONE),
                 output_field=models.CharField(),
             )
         )
+
+
+def colour_rules(today: datetime.date) -> list[tuple[Q, Colour]]:
+    """The warning colours' conditions in order (the first that holds wins); `with_colour`
+    and the ledger's integer sort key (`queries.colour_rank`) both read them."""
+    running = Q(state__in=wf.RUNNING_STATES)
+    return [
+        (running & Q(deadline__lt=today), Colour.RED),
+        (
+            running & (Q(next_feedback_due__lt=today) | Q(next_milestone_due__lt=today)),
+            Colour.YELLOW,
+        ),
+        (running & Q(warn_from__lte=today), Colour.BLUE),
+        (running, Colour.GREEN),
+        (Q(state=wf.REPORTED, deadline__lt=today), Colour.RED),
+    ]
 
 
 class Matter(BaseModel):

@@ -5,22 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import (
-    Case,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
 from fuyuan.accounts.permissions import scope_for
 
 from . import workflow as wf
-from .models import Colour, Feedback, FeedbackStatus, Matter, MatterCoUnit
+from .models import Colour, Feedback, FeedbackStatus, Matter, MatterCoUnit, colour_rules
 
 # Worst first: the ledger's "colour" sort puts overdue matters on top.
 COLOUR_RANK = {
@@ -33,21 +23,12 @@ COLOUR_RANK = {
 
 
 def colour_rank(today: datetime.date) -> Case:
-    """The colour's rank (red 0 … none 4) straight from the columns: the same conditions as
-    `with_colour`, but an integer without going through the colour's text, so sorting a
-    city's hundred thousand matters compares small numbers."""
-    running = Q(state__in=wf.RUNNING_STATES)
-    rank = COLOUR_RANK
+    """The colour's rank (red 0 … none 4) from the same rules as `with_colour`, but as an
+    integer computed from the columns, so sorting a city's hundred thousand matters
+    compares small numbers instead of going through the colour's text."""
     return Case(
-        When(running & Q(deadline__lt=today), then=Value(rank[Colour.RED])),
-        When(
-            running & (Q(next_feedback_due__lt=today) | Q(next_milestone_due__lt=today)),
-            then=Value(rank[Colour.YELLOW]),
-        ),
-        When(running & Q(warn_from__lte=today), then=Value(rank[Colour.BLUE])),
-        When(running, then=Value(rank[Colour.GREEN])),
-        When(state=wf.REPORTED, deadline__lt=today, then=Value(rank[Colour.RED])),
-        default=Value(rank[Colour.NONE]),
+        *(When(q, then=Value(COLOUR_RANK[c])) for q, c in colour_rules(today)),
+        default=Value(COLOUR_RANK[Colour.NONE]),
         output_field=IntegerField(),
     )
 
