@@ -580,6 +580,18 @@ def _top_layer_cases() -> list[Case]:
 
 
 CASES += _top_layer_cases()
+
+
+def _hardening_cases() -> list[Case]:
+    """Second factor, single sign-on and operations."""
+    from .authz_matrix_ops import OPS_CASES
+    from .authz_matrix_sso import SSO_CASES
+    from .authz_matrix_twofactor import TWOFACTOR_CASES
+
+    return [*TWOFACTOR_CASES, *SSO_CASES, *OPS_CASES]
+
+
+CASES += _hardening_cases()
 # The API's schema and its docs: for anyone signed in (people and system clients).
 CASES += [
     Case("api:schema", expect(200, anonymous=401)),

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "fuyuan.core",
     "fuyuan.audit",
     "fuyuan.accounts",
+    "fuyuan.twofactor",
+    "fuyuan.sso",
     "fuyuan.org",
     "fuyuan.notify",
     "fuyuan.matters",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "fuyuan.exchange",
     "fuyuan.dashboard",
     "fuyuan.assessment",
+    "fuyuan.ops",
     "fuyuan.demo",
 ]
 

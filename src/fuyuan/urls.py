@@ -8,6 +8,9 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("fuyuan.accounts.urls")),
+    path("accounts/second-factor/", include("fuyuan.twofactor.urls")),
+    path("sso/", include("fuyuan.sso.urls")),
+    path("ops/", include("fuyuan.ops.urls")),
     path("org/", include("fuyuan.org.urls")),
     path("audit/", include("fuyuan.audit.urls")),
     path("matters/", include("fuyuan.matters.urls")),

@@ -1,0 +1,6 @@
+"""URLs of the ops app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "ops"
+urlpatterns: list = []
