@@ -55,7 +55,7 @@ def _generator_version() -> str:
 
 
 GENERATOR_VERSION = _generator_version()
-MEASURES = ["pages", "documents", "debtor_import", "party_check", "load"]
+MEASURES = ["pages", "documents", "debtor_import", "party_check", "load", "soak"]
 RESULTS = HERE / "results.json"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
@@ -243,7 +243,7 @@ def table(key: str) -> str:
             return "—"
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
 
-    order = ("page", "document", "debtor import", "party check", "load")
+    order = ("page", "document", "debtor import", "party check", "load", "soak")
 
     def place(r: dict) -> int:
         return next((i for i, p in enumerate(order) if r["name"].startswith(p)), len(order))

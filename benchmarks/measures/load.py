@@ -58,6 +58,8 @@ def _session_cookie(user: Any) -> str:
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[LAST_ACTIVITY] = time.time()
+    # Signed in with a second factor, as office members must be (fuyuan.twofactor).
+    store["fuyuan_second_factor"] = "totp"
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
