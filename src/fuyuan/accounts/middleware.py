@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fuyuan.twofactor import SESSION_KEY as SECOND_FACTOR_KEY
+
 LAST_ACTIVITY = "fuyuan_last_activity"
 POLL_HEADER = "HTTP_X_FUYUAN_POLL"
 
@@ -68,7 +70,12 @@ class PasswordExpiryMiddleware:
         if not user.is_authenticated or request.path.startswith(settings.STATIC_URL):
             return None
         match = request.resolver_match
-        if match and match.url_name in EXEMPT_URL_NAMES:
+        # The second-factor pages come first: the password is changed once the session is
+        # verified (otherwise the two middlewares would send each other's pages back).
+        if match and (match.url_name in EXEMPT_URL_NAMES or "twofactor" in match.namespaces):
+            return None
+        # A session signed in through the identity provider did not use the password here.
+        if request.session.get(SECOND_FACTOR_KEY) == "sso":
             return None
         changed = getattr(user, "password_changed_at", None)
         max_age = timedelta(days=settings.FUYUAN_PASSWORD_MAX_AGE_DAYS)

@@ -8,3 +8,6 @@ class SsoConfig(AppConfig):
     name = "fuyuan.sso"
     label = "sso"
     verbose_name = _("Single sign-on")
+
+    def ready(self) -> None:
+        from . import menus  # noqa: F401
