@@ -53,6 +53,45 @@ def test_every_route_has_an_expected_outcome():
         assert set(case.expected) == set(ROLES), f"{case.route} {case.variant}: roles missing"
 
 
+def api_operations() -> list[tuple[str, str]]:
+    """(route name, HTTP method) of every operation of the REST API: each viewset route's
+    methods as the router bound them (list/create, retrieve/update/destroy, extra actions),
+    and the methods of the plain API views (schema, docs)."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name and namespace == "api:":
+                actions = getattr(p.callback, "actions", None)
+                if actions:
+                    methods = set(actions)
+                else:
+                    view_class = getattr(p.callback, "cls", None) or p.callback.view_class
+                    methods = {
+                        m
+                        for m in view_class.http_method_names
+                        if hasattr(view_class, m) and m not in ("head", "options")
+                    }
+                found.update((f"api:{p.name}", m) for m in methods)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(found)
+
+
+def test_every_api_operation_has_an_expected_outcome():
+    """Every method of every /api/v1/ route (not only GET) has a row: a write added to a
+    viewset without a matrix row fails here."""
+    operations = api_operations()
+    assert ("api:matter-list", "get") in operations
+    assert ("api:matter-feedback", "post") in operations
+    covered = {(c.route, c.method) for c in CASES}
+    missing = [op for op in operations if op not in covered]
+    assert not missing, f"API operations without a row in tests/authz_matrix*.py: {missing}"
+
+
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """One world for the whole module (built once, kept in a transaction rolled back at the

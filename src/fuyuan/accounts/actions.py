@@ -51,11 +51,33 @@ def create_user(
     return user
 
 
+def held_admin_roles(user: User, on: datetime.date | None = None) -> set[str]:
+    """The administrator roles an account holds on a day, whether or not it is active now
+    (`User.roles()` skips inactive accounts, which would hide a disabled administrator)."""
+    day = on or timezone.localdate()
+    return set(
+        RoleAssignment.objects.filter(user=user, role__in=ADMIN_ROLES, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .values_list("role", flat=True)
+    )
+
+
 @transaction.atomic
 def set_user_active(actor: User, user: User, active: bool) -> User:
+    """The system administrator switches accounts on and off, but not an administrator's:
+    otherwise it could disable the security or audit administrator watching it (三权分立).
+    An administrator leaves when the security administrator ends its role; the account is
+    then an ordinary one."""
     _require_role(actor, Role.SYSTEM_ADMIN)
     if user.pk == actor.pk:
-        raise PermissionDenied("cannot deactivate oneself")
+        raise PermissionDenied(_("Nobody may switch their own account on or off."))
+    if held_admin_roles(user):
+        raise PermissionDenied(
+            _(
+                "This account holds an administrator role. The security administrator ends "
+                "the role first; then the account can be switched off."
+            )
+        )
     before = snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -152,10 +174,34 @@ def end_role(
     day = last_day or timezone.localdate() - datetime.timedelta(days=1)
     if day < assignment.valid_from:
         day = assignment.valid_from - datetime.timedelta(days=1)
+    if assignment.role in ADMIN_ROLES:
+        _keep_one_holder(assignment, day)
     assignment.valid_to = day
     assignment.save(update_fields=["valid_to"])
     assignment.user.forget_roles()
     record(actor, "accounts.role.end", assignment, before=before, after=snapshot(assignment))
+
+
+def _keep_one_holder(assignment: RoleAssignment, last_day: datetime.date) -> None:
+    """Each of the three administrator roles keeps at least one active holder: without a
+    security administrator nobody could grant a role again, without an audit administrator
+    nobody reads the trail, without a system administrator nobody keeps the accounts. A
+    successor is appointed first, then the leaver's role ends."""
+    today = timezone.localdate()
+    if last_day >= today:
+        return
+    others = (
+        RoleAssignment.objects.active_on(today)
+        .filter(role=assignment.role)
+        .exclude(user_id=assignment.user_id)
+        .exists()
+    )
+    if not others:
+        raise ValidationError(
+            _("This is the last %(role)s. Grant the role to a successor first, then end this one.")
+            % {"role": assignment.get_role_display()},
+            code="last_admin",
+        )
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from . import actions
 from .forms import DelegationForm, GrantRoleForm, LoginForm, PasswordChangeForm, UserCreateForm
-from .models import Role, RoleAssignment, User
+from .models import ADMIN_ROLES, Role, RoleAssignment, User
 
 
 def _form_error(form: Any, exc: ValidationError) -> None:
@@ -32,6 +32,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """After the password: the second factor (verification or enrolment), if needed."""
+        from fuyuan.twofactor.flow import after_password
+
+        response = super().form_valid(form)
+        return after_password(self.request, response, self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):
@@ -138,7 +145,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
                 request, _("The account was created. Roles come from the security administrator.")
             )
             return redirect("accounts:user_list")
-    return render(request, "accounts/user_list.html", {"page": page, "form": form, "q": q})
+    # Administrators are switched off only after the security administrator ends their role
+    # (actions.set_user_active): no button for them here.
+    day = timezone.localdate()
+    admins = set(
+        RoleAssignment.objects.filter(
+            user__in=[u.pk for u in page], role__in=ADMIN_ROLES, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "form": form, "q": q, "admins": admins},
+    )
 
 
 @login_required
@@ -174,7 +195,36 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/assignment_list.html",
-        {"page": page, "form": form, "q": q, "today": timezone.localdate()},
+        {
+            "page": page,
+            "form": form,
+            "q": q,
+            "today": timezone.localdate(),
+            "pending_liaisons": _pending_liaisons(actor),
+            "pending_clients": _pending_clients(),
+        },
+    )
+
+
+def _pending_clients() -> list[Any]:
+    """System clients the system administrator created, waiting for their service user's
+    role (exchange's confirmation; imported here, not at load time)."""
+    from fuyuan.exchange.client_actions import pending_clients
+
+    return list(pending_clients())
+
+
+def _pending_liaisons(actor: Any) -> list[Any]:
+    """Liaison accounts the office provisioned, waiting for the security administrator
+    (org's membership flow; imported here, not at load time: accounts and org are peers)."""
+    from fuyuan.org.models import MembershipChange, MembershipChangeKind
+
+    return list(
+        MembershipChange.objects.visible_to(actor)
+        .filter(kind=MembershipChangeKind.LIAISON, state="proposed")
+        .exclude(account=actor)
+        .select_related("unit", "account", "proposed_by")
+        .order_by("created_at", "pk")
     )
 
 
@@ -187,6 +237,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         actions.end_role(actor, assignment)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("The role was ended."))
     return redirect("accounts:assignment_list")

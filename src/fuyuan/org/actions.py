@@ -635,6 +635,8 @@ def propose_membership_change(
 ) -> MembershipChange:
     """A unit asks to join or leave the joint meeting; the convener decides."""
     require(actor, "propose_membership_change", mechanism)
+    if kind == MembershipChangeKind.LIAISON:
+        raise PermissionDenied("liaison accounts are provisioned by the office")
     if not may_propose_for(actor, mechanism, unit):
         raise PermissionDenied("propose for this unit")
     errors: dict[str, list[ValidationError]] = {}
@@ -695,6 +697,139 @@ def propose_membership_change(
         _("Membership change awaiting the convener: %(change)s") % {"change": change},
     )
     return change
+
+
+def may_provision_liaisons(actor: Any, mechanism: Mechanism) -> bool:
+    """The office of the joint meeting provisions its member units' liaison accounts."""
+    return scope_for(actor).assigned_to(mechanism.jurisdiction_id, Role.OFFICE)
+
+
+@transaction.atomic
+def provision_liaison_account(
+    actor: Any,
+    mechanism: Mechanism,
+    *,
+    unit: Unit,
+    username: str,
+    display_name: str,
+    password: str,
+    reason: str,
+) -> MembershipChange:
+    """The office provisions a liaison officer's account for a member unit: the account is
+    created switched off and without a role, and a request goes to the security
+    administrator, whose confirmation grants the liaison role and switches the account on
+    (三权分立: the office names the person, only the security administrator grants roles).
+    The initial password is replaced by its holder at the first sign-in."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from fuyuan.accounts.models import User
+
+    if not may_provision_liaisons(actor, mechanism):
+        raise PermissionDenied("provision liaison accounts")
+    errors: dict[str, list[ValidationError]] = {}
+    username = (username or "").strip()
+    display_name = (display_name or "").strip()
+    reason = (reason or "").strip()
+    if unit.jurisdiction_id != mechanism.jurisdiction_id:
+        _add(
+            errors,
+            "unit",
+            _("The unit does not belong to this joint meeting's jurisdiction."),
+            "membership.other_jurisdiction",
+        )
+    elif not current_member_seats(mechanism, unit).exists():
+        _add(errors, "unit", _("This unit is not a member."), "membership.not_member")
+    if not username:
+        _add(errors, "username", _("Enter the username."), "required")
+    elif User.objects.filter(username=username).exists():
+        _add(errors, "username", _("The username %(u)s is taken.") % {"u": username}, "taken")
+    if not display_name:
+        _add(errors, "display_name", _("Enter the liaison officer's name."), "required")
+    if not reason:
+        _add(errors, "reason", _("Give the reason for the change."), "required")
+    user = User(username=username, display_name=display_name, is_active=False)
+    try:
+        validate_password(password or "", user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            _add(errors, "password", message, "password")
+    if MembershipChange.objects.filter(
+        mechanism=mechanism,
+        unit=unit,
+        kind=MembershipChangeKind.LIAISON,
+        state=MEMBERSHIP_CHANGE.initial,
+    ).exists():
+        _add(
+            errors,
+            "unit",
+            _("A liaison account for this unit is already awaiting confirmation."),
+            "membership.pending",
+        )
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    user.set_password(password)
+    # Someone else chose it: the liaison officer sets their own at the first sign-in.
+    user.password_changed_at = None
+    post = liaison_post_of(unit)
+    if post is not None and post.holder is not None and not hasattr(post.holder, "user"):
+        user.person = post.holder
+    user.save()
+    record(actor, "accounts.user.create", user, after=snapshot(user), detail={"by": "office"})
+    change = MembershipChange(
+        mechanism=mechanism,
+        unit=unit,
+        kind=MembershipChangeKind.LIAISON,
+        reason=reason,
+        state=MEMBERSHIP_CHANGE.initial,
+        proposed_by=actor,
+        account=user,
+    )
+    change.save()
+    record(actor, "org.membership_change.propose", change, after=snapshot(change))
+    _notify_membership(
+        change,
+        "liaison_account_proposed",
+        _security_admins(),
+        _("Liaison account awaiting your confirmation: %(change)s") % {"change": change},
+    )
+    return change
+
+
+def _security_admins() -> list[Any]:
+    from fuyuan.accounts.models import RoleAssignment
+
+    today = timezone.localdate()
+    return [
+        a.user
+        for a in RoleAssignment.objects.active_on(today)
+        .filter(role=Role.SECURITY_ADMIN)
+        .select_related("user")
+    ]
+
+
+def _confirm_liaison(actor: Any, change: MembershipChange) -> None:
+    """Grant the liaison role through the security administrator's own action (its checks:
+    not to oneself, no role besides an administrator's), then switch the account on."""
+    from fuyuan.accounts import actions as account_actions
+
+    account = change.account
+    if account is None:
+        raise ValidationError(_("This request names no account."), code="membership.no_account")
+    account_actions.grant_role(
+        actor,
+        user=account,
+        role=Role.LIAISON,
+        unit=change.unit,
+        note=(_("Liaison officer, provisioned by the office (request %(pk)s)") % {"pk": change.pk})[
+            :200
+        ],
+    )
+    if not account.is_active:
+        before = snapshot(account)
+        account.is_active = True
+        account.save(update_fields=["is_active"])
+        record(actor, "accounts.user.activate", account, before=before, after=snapshot(account))
+    account.forget_roles()
 
 
 def _jurisdiction_users(jurisdiction_id: int, *roles: str) -> list[Any]:
@@ -798,10 +933,13 @@ def decide_membership_change(
     today = timezone.localdate()
     change.state = transition.target
     change.decision_comment = (comment or "").strip()
-    if transition.name in {"approve", "reject"}:
+    if transition.name in {"approve", "reject", "confirm"}:
         change.decided_by = actor
         change.decided_at = timezone.now()
-    if transition.name == "approve":
+    if transition.name == "confirm":
+        change.effective_on = today
+        _confirm_liaison(actor, change)
+    elif transition.name == "approve":
         change.effective_on = today
         if change.kind == MembershipChangeKind.JOIN:
             _apply_join(actor, change, today)

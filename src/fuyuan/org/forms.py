@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fuyuan.accounts.models import Post, PostKind, Role
 from fuyuan.accounts.permissions import scope_for
+from fuyuan.core.masking import mask_phone
 
 from .actions import CREDIT_CODE_WARNING_CODES, SETTINGS_INT_FIELDS
 from .models import (
@@ -208,7 +209,12 @@ class ContactsForm(VersionedForm):
         required=False,
         help_text=_("Another name means another person now holds the post."),
     )
-    liaison_phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
+    liaison_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Shown masked: leave it as it is to keep the number, or type a new one."),
+    )
     liaison_office_phone = forms.CharField(label=_("Office phone"), max_length=30, required=False)
     liaison_email = forms.EmailField(label=_("E-mail"), required=False)
 
@@ -216,11 +222,14 @@ class ContactsForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.unit = unit
         person = liaison_post.holder if liaison_post is not None else None
+        # The form never shows the mobile number in clear (personal data, org.reveal): the
+        # masked form comes back unchanged when the number is kept.
+        self._current_phone = person.phone if person is not None else ""
         if person is not None:
             self.initial.update(
                 {
                     "liaison_name": person.name,
-                    "liaison_phone": person.phone,
+                    "liaison_phone": mask_phone(person.phone),
                     "liaison_office_phone": person.office_phone,
                     "liaison_email": person.email,
                     "version": person.version,
@@ -245,10 +254,15 @@ class ContactsForm(VersionedForm):
     def liaison(self) -> dict[str, str]:
         return {
             "name": self.cleaned_data.get("liaison_name", ""),
-            "phone": self.cleaned_data.get("liaison_phone", ""),
+            "phone": self._kept_phone(self.cleaned_data.get("liaison_phone", "")),
             "office_phone": self.cleaned_data.get("liaison_office_phone", ""),
             "email": self.cleaned_data.get("liaison_email", ""),
         }
+
+    def _kept_phone(self, typed: str) -> str:
+        if self._current_phone and typed.strip() == mask_phone(self._current_phone):
+            return self._current_phone
+        return typed
 
     @property
     def holders(self) -> dict[int, str]:
@@ -358,7 +372,14 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=0)
 # --- membership changes -----------------------------------------------------------------------
 class MembershipChangeForm(ScopedForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    kind = forms.ChoiceField(label=_("Change"), choices=MembershipChangeKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            (value, label)
+            for value, label in MembershipChangeKind.choices
+            if value != MembershipChangeKind.LIAISON
+        ],
+    )
     representative_title = forms.CharField(
         label=_("Representative post"),
         max_length=60,
@@ -382,6 +403,29 @@ class MembershipChangeForm(ScopedForm):
                 ValidationError(_("Name the post that will represent the unit."), code="required"),
             )
         return data
+
+
+class LiaisonAccountForm(ScopedForm):
+    """The office provisions a member unit's liaison account; the security administrator
+    confirms the role."""
+
+    unit = forms.ModelChoiceField(label=_("Member unit"), queryset=Unit.objects.none())
+    display_name = forms.CharField(label=_("Liaison officer's name"), max_length=60)
+    username = forms.CharField(label=_("Username"), max_length=60)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        help_text=_("The liaison officer replaces it at the first sign-in."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the unit's letter naming its liaison officer."),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices_from("unit", units)
 
 
 class ChangeFilterForm(forms.Form):

@@ -415,17 +415,24 @@ class Seat(BaseModel):
 class MembershipChangeKind(models.TextChoices):
     JOIN = "join", _("Join")
     LEAVE = "leave", _("Leave")
+    # The office provisions a liaison officer's account for a member unit; the security
+    # administrator confirms the role (三权分立), which switches the account on.
+    LIAISON = "liaison", _("Liaison officer's account")
 
 
 class MembershipChangeQuerySet(models.QuerySet["MembershipChange"]):
     def visible_to(self, user: Any) -> MembershipChangeQuerySet:
+        from fuyuan.accounts.models import Role
         from fuyuan.accounts.permissions import scope_for
 
         scope = scope_for(user)
-        return self.filter(
-            scope.oversight_q("mechanism__jurisdiction_id", "mechanism__jurisdiction__path")
-            | scope.unit_q("unit_id")
-        )
+        q = scope.oversight_q(
+            "mechanism__jurisdiction_id", "mechanism__jurisdiction__path"
+        ) | scope.unit_q("unit_id")
+        if Role.SECURITY_ADMIN in scope.roles:
+            # The security administrator confirms liaison accounts, and sees nothing else.
+            q |= models.Q(kind=MembershipChangeKind.LIAISON)
+        return self.filter(q)
 
 
 class MembershipChange(BaseModel):
@@ -468,6 +475,15 @@ class MembershipChange(BaseModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    account = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("liaison officer's account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a liaison officer's account: switched on when the role is confirmed."),
+    )
 
     objects = MembershipChangeQuerySet.as_manager()
 
@@ -482,10 +498,18 @@ class MembershipChange(BaseModel):
     def relations(self, scope: Any) -> set[str]:
         from fuyuan.accounts.models import Role
 
-        from .workflow import CONVENER_SIDE, OFFICE, PROPOSING_UNIT
+        from .workflow import CONVENER_SIDE, OFFICE, PROPOSING_UNIT, SECURITY_SIDE
 
         found: set[str] = set()
         jurisdiction = self.mechanism.jurisdiction
+        if self.kind == MembershipChangeKind.LIAISON:
+            # Provisioned by the office, confirmed by a security administrator other than
+            # the account itself; the convener has no part in it.
+            if scope.assigned_to(jurisdiction.pk, Role.OFFICE):
+                found.add(OFFICE)
+            if Role.SECURITY_ADMIN in scope.roles and self.account_id != scope.user_id:
+                found.add(SECURITY_SIDE)
+            return found
         if scope.assigned_to(jurisdiction.pk, Role.LEADER):
             found.add(CONVENER_SIDE)
         if scope.assigned_to(jurisdiction.pk, Role.OFFICE):
@@ -496,9 +520,19 @@ class MembershipChange(BaseModel):
 
     def permits(self, scope: Any, action: str) -> bool:
         if action == "view":
+            from fuyuan.accounts.models import Role
+
+            if self.kind == MembershipChangeKind.LIAISON and Role.SECURITY_ADMIN in scope.roles:
+                return True
             return scope.oversees(self.mechanism.jurisdiction.path) or scope.acts_for(self.unit_id)
         return False
 
     @property
     def state_obj(self) -> Any:
-        return MEMBERSHIP_CHANGE.state(self.state)
+        state = MEMBERSHIP_CHANGE.state(self.state)
+        if self.kind == MembershipChangeKind.LIAISON and self.state == MEMBERSHIP_CHANGE.initial:
+            # The security administrator decides, not the convener.
+            from fuyuan.core.workflow import State
+
+            return State(state.code, _("Awaiting the security administrator"), tone=state.tone)
+        return state

@@ -102,7 +102,7 @@ def visible_mechanisms(user: Any) -> QuerySet[Mechanism]:
 
 def visible_changes(user: Any) -> QuerySet[MembershipChange]:
     return MembershipChange.objects.visible_to(user).select_related(
-        "mechanism", "mechanism__jurisdiction", "unit", "proposed_by", "decided_by"
+        "mechanism", "mechanism__jurisdiction", "unit", "proposed_by", "decided_by", "account"
     )
 
 

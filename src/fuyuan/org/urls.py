@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import reveal, views
 
 app_name = "org"
 urlpatterns = [
@@ -16,9 +16,15 @@ urlpatterns = [
     path("units/<int:pk>/contacts/", views.unit_contacts, name="unit_contacts"),
     path("units/<int:pk>/reorganise/", views.unit_reorganise, name="unit_reorganise"),
     path("directory/", views.directory, name="directory"),
+    path("persons/<int:pk>/mobile/", reveal.contact_reveal, name="contact_reveal"),
     path("jurisdictions/", views.jurisdiction_tree, name="jurisdiction_tree"),
     path("changes/", views.change_list, name="change_list"),
     path("changes/new/", views.change_create, name="change_create"),
+    path(
+        "changes/liaison-account/",
+        views.liaison_account_create,
+        name="liaison_account_create",
+    ),
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("changes/<int:pk>/<slug:transition>/", views.change_transition, name="change_transition"),
 ]

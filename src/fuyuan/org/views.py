@@ -29,6 +29,7 @@ from .forms import (
     ChangeFilterForm,
     ContactsForm,
     ItemFormSet,
+    LiaisonAccountForm,
     MechanismSettingsForm,
     MembershipChangeForm,
     ReorganiseForm,
@@ -71,6 +72,19 @@ def _member(request: HttpRequest) -> tuple[Any, Scope]:
     return user, scope
 
 
+def _change_reader(request: HttpRequest, pk: int) -> tuple[Any, Any]:
+    """Members, and the security administrator for the liaison accounts it confirms (any
+    other change stays 403 to it, as to the other administrators)."""
+    user: Any = request.user
+    scope = scope_for(user)
+    if not (scope.is_member or Role.SECURITY_ADMIN in scope.roles):
+        raise PermissionDenied("org")
+    visible = queries.visible_changes(user)
+    if not scope.is_member and not visible.filter(pk=pk).exists():
+        raise PermissionDenied("org")
+    return user, visible
+
+
 def _page(request: HttpRequest, rows: Any, per_page: int = PER_PAGE) -> Page:
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
@@ -81,18 +95,17 @@ def _query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _mobile(phone: str | None, scope: Scope) -> str:
-    """Mobile numbers are contact data for signed-in members; others see them masked."""
-    return (phone or "") if scope.is_member else mask_phone(phone)
-
-
 def _contact(person: Any, scope: Scope) -> dict[str, Any] | None:
+    """A post holder's contact details. The mobile number is personal data: masked on every
+    page; members may ask for it in clear, one audited POST at a time (org.reveal)."""
     if person is None:
         return None
     return {
         "name": person.name,
         "office_phone": person.office_phone,
-        "mobile": _mobile(person.phone, scope),
+        "mobile": mask_phone(person.phone),
+        "person_id": person.pk,
+        "can_reveal": bool(person.phone) and scope.is_member,
         "email": person.email,
     }
 
@@ -440,9 +453,8 @@ def change_list(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(state=form.cleaned_data["state"])
         if form.cleaned_data["kind"]:
             rows = rows.filter(kind=form.cleaned_data["kind"])
-    proposable = [
-        m for m in queries.home_mechanisms(user) if can(user, "propose_membership_change", m)
-    ]
+    home = queries.home_mechanisms(user)
+    proposable = [m for m in home if can(user, "propose_membership_change", m)]
     return render(
         request,
         "org/change_list.html",
@@ -451,8 +463,54 @@ def change_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": _query(request),
             "proposable": proposable,
+            "provisionable": [m for m in home if actions.may_provision_liaisons(user, m)],
         },
     )
+
+
+def _member_units(mechanism: Mechanism) -> Any:
+    members = Seat.objects.filter(mechanism=mechanism, role=SeatRole.MEMBER).current()
+    return (
+        Unit.objects.current()
+        .filter(pk__in=members.values("unit_id"), jurisdiction=mechanism.jurisdiction)
+        .order_by("order_no", "pk")
+    )
+
+
+@login_required
+def liaison_account_create(request: HttpRequest) -> HttpResponse:
+    """The office provisions a member unit's liaison account (switched off, no role) and
+    sends it to the security administrator to confirm."""
+    user, _scope = _member(request)
+    mechanisms = queries.visible_mechanisms(user)
+    if request.GET.get("mechanism"):
+        mechanism = get_object_or_404(mechanisms, pk=_pk(request.GET.get("mechanism")))
+    else:
+        candidates = [
+            m for m in queries.home_mechanisms(user) if actions.may_provision_liaisons(user, m)
+        ]
+        if not candidates:
+            raise PermissionDenied("provision liaison accounts")
+        mechanism = candidates[0]
+    if not actions.may_provision_liaisons(user, mechanism):
+        raise PermissionDenied("provision liaison accounts")
+    data = request.POST if request.method == "POST" else None
+    form = LiaisonAccountForm(data, units=_member_units(mechanism))
+    if data is not None and form.is_valid():
+        try:
+            change = actions.provision_liaison_account(user, mechanism, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The account was created switched off; it works once the security "
+                    "administrator confirms the liaison role."
+                ),
+            )
+            return redirect("org:change_detail", change.pk)
+    return render(request, "org/liaison_account_form.html", {"form": form, "mechanism": mechanism})
 
 
 def _proposable_units(user: Any, mechanism: Mechanism) -> Any:
@@ -522,16 +580,15 @@ def _render_change(
 
 @login_required
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user, _scope = _member(request)
-    change = get_object_or_404(queries.visible_changes(user), pk=pk)
+    user, visible = _change_reader(request, pk)
+    change = get_object_or_404(visible, pk=pk)
     return _render_change(request, user, change)
 
 
 @login_required
 @require_POST
 def change_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
-    user, _scope = _member(request)
-    visible = queries.visible_changes(user)
+    user, visible = _change_reader(request, pk)
     change = get_object_or_404(visible, pk=pk)
     try:
         step = MEMBERSHIP_CHANGE.transition(transition)

@@ -8,6 +8,8 @@ from fuyuan.core.workflow import State, Transition, Workflow
 PROPOSING_UNIT = "proposing_unit"
 OFFICE = "office"
 CONVENER_SIDE = "convener_side"
+# A security administrator, towards a liaison officer's account the office provisioned.
+SECURITY_SIDE = "security_side"
 
 MEMBERSHIP_CHANGE = Workflow(
     name="membership_change",
@@ -28,11 +30,19 @@ MEMBERSHIP_CHANGE = Workflow(
             tone="success",
         ),
         Transition(
+            "confirm",
+            _("Confirm the liaison role"),
+            ("proposed",),
+            "approved",
+            frozenset({SECURITY_SIDE}),
+            tone="success",
+        ),
+        Transition(
             "reject",
             _("Reject"),
             ("proposed",),
             "rejected",
-            frozenset({CONVENER_SIDE}),
+            frozenset({CONVENER_SIDE, SECURITY_SIDE}),
             comment_required=True,
             tone="danger",
         ),

@@ -145,3 +145,14 @@ def test_each_role_home_page_renders(world, client_for):
         assert response.status_code == 200, name
     office_home = client_for("city_office").get("/").content.decode()
     assert "驻马店市府院联动联席会议" in office_home
+
+
+def test_the_user_page_offers_no_switch_off_for_administrators(world, client_for):
+    from django.urls import reverse
+
+    page = client_for("system_admin").get(reverse("accounts:user_list")).content.decode()
+    for name in ("security_admin", "audit_admin"):
+        user = world.users[name]
+        assert reverse("accounts:user_toggle", args=[user.pk]) not in page
+    liaison = world.users["hrss_liaison"]
+    assert reverse("accounts:user_toggle", args=[liaison.pk]) in page
