@@ -24,14 +24,36 @@ def matrix_client(w: Any) -> Any:
     found = ApiClient.objects.filter(unit=w.units["hrss"], name="矩阵系统").first()
     if found is not None:
         return found
-    client, _token, _raw = client_actions.create_client(
+    # Created by the system administrator, confirmed by the security administrator, its
+    # first token issued by the system administrator.
+    client = client_actions.create_client(
         w.users["system_admin"],
         name="矩阵系统",
         unit=w.units["hrss"],
         scopes={"exchange.grants": "read"},
         rate_per_minute=1000,
     )
+    client = client_actions.confirm_client(w.users["security_admin"], client)
+    client_actions.issue_token(w.users["system_admin"], client)
     return client
+
+
+def pending_client(w: Any) -> Any:
+    """A client awaiting the security administrator's confirmation (or decided by an
+    earlier row: the routes answer the same)."""
+    from fuyuan.exchange import client_actions
+    from fuyuan.exchange.models import ApiClient
+
+    found = ApiClient.objects.filter(unit=w.units["hrss"], name="矩阵待确认系统").first()
+    if found is not None:
+        return found
+    return client_actions.create_client(
+        w.users["system_admin"],
+        name="矩阵待确认系统",
+        unit=w.units["hrss"],
+        scopes={"exchange.grants": "read"},
+        rate_per_minute=100,
+    )
 
 
 def _grant(w: Any, dataset: str, approve: bool) -> Any:
@@ -94,6 +116,10 @@ def _client_pk(w: Any) -> dict[str, Any]:
     return {"pk": matrix_client(w).pk}
 
 
+def _pending_pk(w: Any) -> dict[str, Any]:
+    return {"pk": pending_client(w).pk}
+
+
 def _token_kwargs(w: Any) -> dict[str, Any]:
     client = matrix_client(w)
     return {"pk": client.pk, "token": client.tokens.order_by("pk").first().pk}
@@ -117,6 +143,8 @@ def _transition(builder: Any, name: str) -> Any:
 
 
 SYSTEM_ADMIN = only(["system_admin"])
+# The decision on a new client: the security administrator's alone (三权分立).
+SECURITY_ADMIN = only(["security_admin"])
 # Units acting for themselves: the office (for its 司法局), liaison officers, court staff.
 ACTING = only(["city_office", "a_office", "hrss_liaison", "court_staff"])
 REQUESTERS = only(["city_office", "a_office", "hrss_liaison"])
@@ -158,6 +186,30 @@ PAGE_CASES: list[Case] = [
         only(["system_admin"], ok=302),
         method="post",
         kwargs=_token_kwargs,
+    ),
+    Case(
+        "exchange:token_issue",
+        only(["system_admin"], ok=302),
+        variant="client awaiting confirmation",
+        method="post",
+        kwargs=_pending_pk,
+    ),
+    # --- confirmation of a new client: the security administrator's ---------------------------
+    Case("exchange:client_review", SECURITY_ADMIN, kwargs=_pending_pk),
+    Case("exchange:client_confirm", expect(405), variant="GET", kwargs=_pending_pk),
+    Case(
+        "exchange:client_confirm",
+        only(["security_admin"], ok=302),
+        method="post",
+        kwargs=_pending_pk,
+    ),
+    Case("exchange:client_reject", expect(405), variant="GET", kwargs=_pending_pk),
+    Case(
+        "exchange:client_reject",
+        only(["security_admin"], ok=302),
+        method="post",
+        kwargs=_pending_pk,
+        data=lambda w: {"reason": "矩阵"},
     ),
     # --- access grants ------------------------------------------------------------------------
     Case("exchange:grant_list", ACTING),

@@ -5,7 +5,11 @@ and a file dropped through the gateway.
 
 How it is written (every write through the exchange's own code, audited):
 - five system clients, created by the system administrator (`sysadmin`) through
-  `client_actions.create_client` (service user, role and first token in one step): the
+  `client_actions.create_client` (the service user, without a role), confirmed by the
+  security administrator (`secadmin`) through `client_actions.confirm_client` (which grants
+  the role through `accounts.actions.grant_role`), their first token then issued by the
+  system administrator (`client_actions.issue_token`) — the separation of the three
+  administrators, as in production: the
   intermediate court's case-management system (pushes imports, reads its own litigation and
   enforcement data), 市人社局's tendering-qualification system, 市财政局's procurement system,
   市市场监管局's credit-publicity system and 市住建局's presale-funds system. The court's system
@@ -68,7 +72,7 @@ DAY = datetime.timedelta(days=1)
 CITY_CODE = "411700"
 XIPING_CODE = "411721"
 # Demo accounts of the org demo this loader acts as.
-REQUIRED_ACCOUNTS = ("sysadmin", "court", "liaison", "liaison2")
+REQUIRED_ACCOUNTS = ("sysadmin", "secadmin", "court", "liaison", "liaison2")
 # Units of the org demo it names, by short name (jurisdiction code).
 REQUIRED_UNITS = (
     ("市中级人民法院", CITY_CODE),
@@ -317,8 +321,9 @@ class ExchangeDemo:
         from fuyuan.exchange import client_actions
 
         admin = self.users["sysadmin"]
+        security = self.users["secadmin"]
         for plan in CLIENTS:
-            client, token, raw = client_actions.create_client(
+            client = client_actions.create_client(
                 admin,
                 name=plan.name,
                 unit=self.units[plan.unit],
@@ -326,6 +331,8 @@ class ExchangeDemo:
                 rate_per_minute=plan.rate_per_minute,
                 note=plan.note,
             )
+            client = client_actions.confirm_client(security, client)
+            token, raw = client_actions.issue_token(admin, client)
             self.clients[plan.key] = client
             self.first_tokens[plan.key] = token
             self.tokens[plan.name] = raw
@@ -1011,7 +1018,9 @@ class ExchangeDemo:
             connected = self.at(day, 10, 0)
             changed_today = plan.key == "housing"
             ApiClient.objects.filter(pk=client.pk).update(
-                created_at=connected, **({} if changed_today else {"updated_at": connected})
+                created_at=connected,
+                decided_at=connected,
+                **({} if changed_today else {"updated_at": connected}),
             )
             # The court's first token was rotated and 市市场监管局's revoked now: last changed now.
             token = self.first_tokens[plan.key]

@@ -213,6 +213,18 @@ def _provider_id(unit: Unit | None, dataset: str, grant_provider: int | None) ->
     return None
 
 
+def _storable(value: Any) -> Any:
+    """The query as given, without NUL characters (PostgreSQL's JSON refuses them, and the
+    log line must be written whatever a client sent)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 def log_pull(
     request: Any, dataset: str, filters: dict[str, Any], rows: int, access: Access
 ) -> None:
@@ -235,7 +247,7 @@ def log_pull(
         unit=unit,
         provider_unit_id=_provider_id(unit, dataset, grant_provider),
         grant_id=access.grant_id,
-        filters=filters,
+        filters=_storable(filters),
         row_count=rows,
         personal_revealed=access.reveal_personal,
         path=str(getattr(request, "path", ""))[:300],

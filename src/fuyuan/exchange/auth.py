@@ -37,7 +37,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Any) -> tuple[Any, ApiToken] | None:
-        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        try:
+            header = authentication.get_authorization_header(request).decode("latin-1").split()
+        except UnicodeError:  # characters outside Latin-1 cannot be a token
+            raise exceptions.AuthenticationFailed(
+                _("The Authorization header must be “Bearer <token>”."), code="api.bad_token"
+            ) from None
         if not header or header[0].lower() != self.keyword.lower():
             return None
         if len(header) != 2:
@@ -61,6 +66,19 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not user.is_active:
             raise exceptions.AuthenticationFailed(
                 _("The token is unknown, expired or revoked."), code="api.bad_token"
+            )
+        # Separation of the administrators: a token counts only for a client the security
+        # administrator confirmed and whose service user still holds a role (the role may
+        # have been ended since).
+        if not token.client.is_confirmed:
+            raise exceptions.AuthenticationFailed(
+                _("This system client has not been confirmed by the security administrator."),
+                code="api.client_unconfirmed",
+            )
+        if not user.active_assignments():
+            raise exceptions.AuthenticationFailed(
+                _("The service user of this system client holds no role."),
+                code="api.client_no_role",
             )
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > (

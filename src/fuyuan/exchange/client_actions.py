@@ -1,10 +1,15 @@
-"""Every write about system clients and their tokens: the system administrator's (三权分立:
-not the security or audit administrator's). Permission check, one transaction, write, audit.
+"""Every write about system clients and their tokens. Permission check, one transaction,
+write, audit.
 
-A client is a service user of its unit: creating one creates the user (no usable password,
-so it can never sign in to the pages) and the role assignment matching the unit — court staff
-for a court, office staff for the office of a joint meeting, liaison officer for any other
-body — so the API scopes its reads exactly as the pages scope that unit's people.
+A client is a service user of its unit, and the three administrators share the work
+(三权分立): the system administrator creates the client and its service user (no usable
+password, so it can never sign in to the pages) WITHOUT a role and without a token; the
+security administrator, who alone grants roles, confirms it — granting the service user the
+role matching the unit through `accounts.actions.grant_role` (court staff for a court, office
+staff for the office of a joint meeting, liaison officer for any other body, so the API
+scopes its reads exactly as the pages scope that unit's people) — or rejects it with a
+reason. Only then does the system administrator issue tokens; the security administrator
+never sees one.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from fuyuan.org.models import Unit, UnitKind
 
 from .access import is_office_unit
 from .auth import TOKEN_PREFIX, digest
-from .models import SCOPE_RESOURCES, Access, ApiClient, ApiToken
+from .models import SCOPE_RESOURCES, Access, ApiClient, ApiToken, ClientState
+
+REF_KIND = "exchange.client"
 
 RESOURCE_NAMES = frozenset(name for name, _label in SCOPE_RESOURCES)
 MAX_RATE_PER_MINUTE = 10_000
@@ -48,6 +55,25 @@ def _require_admin(actor: Any) -> None:
 
 def may_manage(actor: Any) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.SYSTEM_ADMIN))
+
+
+def may_confirm(actor: Any) -> bool:
+    """The security administrator decides on new clients (grants their service user's role)."""
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.SECURITY_ADMIN))
+
+
+def _require_security_admin(actor: Any) -> None:
+    if not may_confirm(actor):
+        raise PermissionDenied("exchange.clients.confirm")
+
+
+def pending_clients() -> Any:
+    """Clients awaiting the security administrator's decision, oldest first."""
+    return (
+        ApiClient.objects.filter(state=ClientState.PENDING)
+        .select_related("unit__jurisdiction", "service_user", "created_by")
+        .order_by("created_at", "pk")
+    )
 
 
 def service_role(unit: Unit) -> str:
@@ -124,6 +150,42 @@ def _issue(actor: Any, client: ApiClient) -> tuple[ApiToken, str]:
     return token, raw
 
 
+def _notify(client: ApiClient, kind: str, people: list[Any], subject: str) -> None:
+    """Tell the other administrator (inbox and channels), after commit."""
+    from fuyuan.notify.outbox import notify
+
+    people = [u for u in people if u is not None and u.is_active]
+    if not people:
+        return
+    day = timezone.localdate()
+    transaction.on_commit(
+        lambda: notify(
+            ref_kind=REF_KIND,
+            ref_id=client.pk,
+            kind=kind,
+            due_date=day,
+            recipients=people,
+            subject=subject[:200],
+            url=_client_url(client, kind),
+        )
+    )
+
+
+def _client_url(client: ApiClient, kind: str) -> str:
+    from django.urls import reverse
+
+    page = "client_review" if kind == "exchange.client.pending" else "client_detail"
+    return reverse(f"exchange:{page}", args=[client.pk])
+
+
+def _holders(role: str) -> list[Any]:
+    today = timezone.localdate()
+    return [
+        a.user
+        for a in RoleAssignment.objects.active_on(today).filter(role=role).select_related("user")
+    ]
+
+
 @transaction.atomic
 def create_client(
     actor: Any,
@@ -133,9 +195,9 @@ def create_client(
     scopes: dict[str, str],
     rate_per_minute: int,
     note: str = "",
-) -> tuple[ApiClient, ApiToken, str]:
-    """A new client of `unit` with its service user and first token; returns the token in
-    clear once (it is not stored)."""
+) -> ApiClient:
+    """A new client of `unit` and its service user, without a role and without a token: it
+    awaits the security administrator's confirmation (`confirm_client`)."""
     _require_admin(actor)
     name = (name or "").strip()
     if not name:
@@ -149,16 +211,6 @@ def create_client(
     user = User(username=_service_username(unit), display_name=name[:60], is_active=True)
     user.set_unusable_password()
     user.save()
-    role = service_role(unit)
-    assignment = RoleAssignment.objects.create(
-        user=user,
-        role=role,
-        jurisdiction=unit.jurisdiction,
-        unit=unit if role in UNIT_ROLES else None,
-        valid_from=timezone.localdate(),
-        granted_by=actor,
-        note=(_("Service user of the system client %(name)s") % {"name": name})[:200],
-    )
     client = ApiClient.objects.create(
         name=name,
         unit=unit,
@@ -167,12 +219,158 @@ def create_client(
         rate_per_minute=rate_per_minute,
         note=note,
         created_by=actor,
+        state=ClientState.PENDING,
     )
     record(actor, "accounts.user.create", user, after=snapshot(user))
-    record(actor, "accounts.role.grant", assignment, after=snapshot(assignment))
     record(actor, "exchange.client.create", client, after=snapshot(client))
-    token, raw = _issue(actor, client)
-    return client, token, raw
+    _notify(
+        client,
+        "exchange.client.pending",
+        _holders(Role.SECURITY_ADMIN),
+        _("System client awaiting your confirmation: %(name)s (%(unit)s)")
+        % {"name": client.name, "unit": unit.name},
+    )
+    return client
+
+
+def _locked(client: ApiClient) -> ApiClient:
+    """The client's row, locked for the decision (two security administrators deciding at
+    once: the second finds it decided)."""
+    return (
+        ApiClient.objects.select_for_update()
+        .select_related("unit__jurisdiction", "service_user", "created_by")
+        .get(pk=client.pk)
+    )
+
+
+def _check_pending(client: ApiClient, expected_version: int | None) -> None:
+    if expected_version is not None and client.version != expected_version:
+        raise ValidationError(
+            _("Someone else changed this system client meanwhile; reload the page."),
+            code="stale",
+        )
+    if not client.is_pending:
+        raise ValidationError(
+            _("This system client was already decided on (%(state)s).")
+            % {"state": client.get_state_display()},
+            code="client.decided",
+        )
+
+
+@transaction.atomic
+def confirm_client(
+    actor: Any, client: ApiClient, *, expected_version: int | None = None
+) -> ApiClient:
+    """The security administrator confirms a new client: its service user gets the role of
+    its unit through `accounts.actions.grant_role` (that action's own checks and audit entry),
+    then the system administrator may issue its tokens."""
+    from fuyuan.accounts import actions as account_actions
+
+    _require_security_admin(actor)
+    client = _locked(client)
+    _check_pending(client, expected_version)
+    unit = client.unit
+    if not unit.is_current:
+        raise ValidationError(
+            _("This unit no longer exists; reject the system client instead."),
+            code="client.unit_ended",
+        )
+    if not client.service_user.is_active:
+        raise ValidationError(
+            _("The service user of this system client is deactivated."),
+            code="client.user_inactive",
+        )
+    role = service_role(unit)
+    account_actions.grant_role(
+        actor,
+        user=client.service_user,
+        role=role,
+        jurisdiction=unit.jurisdiction,
+        unit=unit if role in UNIT_ROLES else None,
+        note=(_("Service user of the system client %(name)s") % {"name": client.name})[:200],
+    )
+    before = snapshot(client)
+    client.state = ClientState.CONFIRMED
+    client.decided_by = actor
+    client.decided_at = timezone.now()
+    client.decision_note = ""
+    client.save_checked(client.version, ["state", "decided_by", "decided_at", "decision_note"])
+    record(actor, "exchange.client.confirm", client, before=before, after=snapshot(client))
+    _notify(
+        client,
+        "exchange.client.confirmed",
+        [client.created_by],
+        _("System client confirmed, tokens may be issued: %(name)s") % {"name": client.name},
+    )
+    return client
+
+
+@transaction.atomic
+def reject_client(
+    actor: Any, client: ApiClient, reason: str, *, expected_version: int | None = None
+) -> ApiClient:
+    """The security administrator refuses a new client, with the reason: it gets no role and
+    no token; the client and its service user are switched off."""
+    _require_security_admin(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [ValidationError(_("Give the reason for the rejection."), code="required")]}
+        )
+    client = _locked(client)
+    _check_pending(client, expected_version)
+    before = snapshot(client)
+    client.state = ClientState.REJECTED
+    client.decided_by = actor
+    client.decided_at = timezone.now()
+    client.decision_note = reason[:500]
+    client.is_active = False
+    client.save_checked(
+        client.version, ["state", "decided_by", "decided_at", "decision_note", "is_active"]
+    )
+    user = client.service_user
+    if user.is_active:
+        user_before = snapshot(user)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record(actor, "accounts.user.deactivate", user, before=user_before, after=snapshot(user))
+    record(actor, "exchange.client.reject", client, before=before, after=snapshot(client))
+    _notify(
+        client,
+        "exchange.client.rejected",
+        [client.created_by],
+        _("System client rejected: %(name)s") % {"name": client.name},
+    )
+    return client
+
+
+def _check_may_have_tokens(client: ApiClient) -> None:
+    """Tokens only for an active client the security administrator confirmed, whose service
+    user still holds a role."""
+    if client.state == ClientState.PENDING:
+        raise ValidationError(
+            _(
+                "This system client awaits the security administrator's confirmation; "
+                "no token can be issued before it is confirmed."
+            ),
+            code="client.unconfirmed",
+        )
+    if client.state == ClientState.REJECTED:
+        raise ValidationError(
+            _("The security administrator rejected this system client; it gets no token."),
+            code="client.rejected",
+        )
+    if not client.is_active:
+        raise ValidationError(_("The system client is deactivated."), code="client.inactive")
+    client.service_user.forget_roles()
+    if not client.service_user.active_assignments():
+        raise ValidationError(
+            _(
+                "The service user of this system client holds no role any more; "
+                "ask the security administrator."
+            ),
+            code="client.no_role",
+        )
 
 
 @transaction.atomic
@@ -186,8 +384,9 @@ def update_client(
     note: str = "",
     expected_version: int | None = None,
 ) -> ApiClient:
-    """Change a client's name, scopes, rate limit or note (its unit stays: the service
-    user's role is the unit's)."""
+    """Change a client's name, scopes, rate limit or note. Its unit never changes: the
+    service user's role is the unit's and was granted by the security administrator; a
+    system of another unit is a new client, confirmed anew."""
     _require_admin(actor)
     name = (name or "").strip()
     if not name:
@@ -215,8 +414,14 @@ def update_client(
 
 @transaction.atomic
 def set_client_active(actor: Any, client: ApiClient, active: bool) -> ApiClient:
-    """Deactivate (every token stops at once, the service user is disabled) or reactivate."""
+    """Deactivate (every token stops at once, the service user is disabled) or reactivate
+    (not a rejected client: its rejection stands)."""
     _require_admin(actor)
+    if active and client.state == ClientState.REJECTED:
+        raise ValidationError(
+            _("The security administrator rejected this system client; it cannot be reactivated."),
+            code="client.rejected",
+        )
     before = snapshot(client)
     client.is_active = active
     client.save(update_fields=["is_active"])
@@ -235,10 +440,10 @@ def set_client_active(actor: Any, client: ApiClient, active: bool) -> ApiClient:
 
 @transaction.atomic
 def issue_token(actor: Any, client: ApiClient) -> tuple[ApiToken, str]:
-    """One more token for the client (the others keep working)."""
+    """One more token for the client (the others keep working); the first one once the
+    security administrator confirmed the client."""
     _require_admin(actor)
-    if not client.is_active:
-        raise ValidationError(_("The system client is deactivated."), code="client.inactive")
+    _check_may_have_tokens(client)
     return _issue(actor, client)
 
 
@@ -251,8 +456,7 @@ def rotate_tokens(actor: Any, client: ApiClient, grace: str) -> tuple[ApiToken, 
         raise ValidationError(
             {"grace": [ValidationError(_("Choose a grace period."), code="client.grace")]}
         )
-    if not client.is_active:
-        raise ValidationError(_("The system client is deactivated."), code="client.inactive")
+    _check_may_have_tokens(client)
     now = timezone.now()
     ends = now + GRACE_PERIODS[grace]
     for old in list(ApiToken.objects.filter(client=client).live(now)):

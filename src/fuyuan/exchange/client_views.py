@@ -1,7 +1,9 @@
 """Pages of the system clients: the system administrator's list, creating a client for a
 unit, its page with its tokens (issue, rotate with a grace period, revoke), editing its scopes
 and rate, deactivating it. A token in clear appears once, in the answer to the POST that made
-it; nothing else ever shows it again. Everyone but the system administrator gets 403."""
+it; nothing else ever shows it again. Everyone but the system administrator gets 403 — except
+on the review page of a new client, which is the security administrator's alone: confirm it
+(its service user gets its unit's role) or reject it with a reason, never seeing a token."""
 
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from fuyuan.accounts.models import Role
 from fuyuan.core.view_helpers import REFUSALS, apply_refusal, query_without_page
 from fuyuan.org.models import Unit
 
 from . import client_actions as actions
-from .forms import ClientEditForm, ClientForm, RotateForm
+from .forms import ClientDecisionForm, ClientEditForm, ClientForm, RotateForm
 from .models import SCOPE_RESOURCES, ApiClient, ApiToken
 
 PER_PAGE = 30
@@ -37,10 +40,22 @@ def _admin(request: HttpRequest) -> Any:
     return user
 
 
+def _security_admin(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if not actions.may_confirm(user):
+        raise PermissionDenied("exchange.clients.confirm")
+    return user
+
+
 def _client(pk: int) -> ApiClient:
     return get_object_or_404(
         ApiClient.objects.select_related("unit__jurisdiction", "service_user", "created_by"), pk=pk
     )
+
+
+def _role_label(client: ApiClient) -> str:
+    """The role the security administrator grants on confirmation (the unit's)."""
+    return str(Role(actions.service_role(client.unit)).label)
 
 
 def scope_summary(client: ApiClient) -> list[tuple[str, str]]:
@@ -104,7 +119,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, units=_units())
     if request.method == "POST" and form.is_valid():
         try:
-            client, token, raw = actions.create_client(
+            client = actions.create_client(
                 actor,
                 name=form.cleaned_data["name"],
                 unit=form.cleaned_data["unit"],
@@ -115,7 +130,14 @@ def client_create(request: HttpRequest) -> HttpResponse:
         except REFUSALS as exc:
             apply_refusal(form, exc)
         else:
-            return _token_page(request, client, token, raw, created=True)
+            messages.success(
+                request,
+                _(
+                    "The system client was created. It awaits the security administrator's "
+                    "confirmation; its first token can be issued once it is confirmed."
+                ),
+            )
+            return redirect("exchange:client_detail", client.pk)
     return render(request, "exchange/client_form.html", {"form": form, "client": None})
 
 
@@ -136,6 +158,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scopes": scope_summary(client),
             "rotate_form": RotateForm(),
             "role": client.service_user.assignments.select_related("jurisdiction", "unit").first(),
+            "proposed_role": _role_label(client),
         },
     )
 
@@ -176,7 +199,11 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def client_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _admin(request)
     client = _client(pk)
-    actions.set_client_active(actor, client, not client.is_active)
+    try:
+        actions.set_client_active(actor, client, not client.is_active)
+    except REFUSALS as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("exchange:client_detail", client.pk)
     if client.is_active:
         messages.success(request, _("The system client was reactivated."))
     else:
@@ -225,3 +252,79 @@ def token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
     actions.revoke_token(actor, found)
     messages.success(request, _("The token was revoked."))
     return redirect("exchange:client_detail", client.pk)
+
+
+# --- the security administrator's decision ---------------------------------------------------
+@login_required
+def client_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the security administrator decides on: the system, its unit, the role its service
+    user would get, its scopes and rate; no token (there is none yet, and none is shown)."""
+    _security_admin(request)
+    client = _client(pk)
+    return render(
+        request,
+        "exchange/client_review.html",
+        {
+            "client": client,
+            "scopes": scope_summary(client),
+            "proposed_role": _role_label(client),
+            "form": ClientDecisionForm(initial={"version": client.version}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def client_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _security_admin(request)
+    client = _client(pk)
+    form = ClientDecisionForm(request.POST)
+    version = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        actions.confirm_client(actor, client, expected_version=version)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("exchange:client_review", client.pk)
+    except REFUSALS as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("exchange:client_review", client.pk)
+    messages.success(
+        request,
+        _("The system client “%(name)s” was confirmed; its service user now holds the role.")
+        % {"name": client.name},
+    )
+    return redirect("accounts:assignment_list")
+
+
+@login_required
+@require_POST
+def client_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _security_admin(request)
+    client = _client(pk)
+    form = ClientDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.reject_client(
+                actor,
+                client,
+                form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except REFUSALS as exc:
+            apply_refusal(form, exc)
+        else:
+            messages.success(
+                request, _("The system client “%(name)s” was rejected.") % {"name": client.name}
+            )
+            return redirect("accounts:assignment_list")
+    return render(
+        request,
+        "exchange/client_review.html",
+        {
+            "client": client,
+            "scopes": scope_summary(client),
+            "proposed_role": _role_label(client),
+            "form": form,
+        },
+        status=200,
+    )

@@ -233,7 +233,7 @@ def check_sender(manifest: Manifest, feed: importing.Feed) -> ApiClient:
         .filter(pk=manifest.client_id)
         .first()
     )
-    if client is None or not client.is_active or not client.service_user.is_active:
+    if client is None or not client.may_act():
         raise DropRefused(
             "drop.client",
             _("There is no active system client number %(client)s.")

@@ -135,6 +135,18 @@ class RotateForm(forms.Form):
     )
 
 
+class ClientDecisionForm(forms.Form):
+    """The security administrator's confirmation or rejection of a new system client."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 # --- access grants ----------------------------------------------------------------------------
 class GrantRequestForm(forms.Form):
     requesting_unit = UnitChoiceField(label=_("Requesting unit"), queryset=Unit.objects.none())

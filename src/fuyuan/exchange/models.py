@@ -39,11 +39,23 @@ SCOPE_RESOURCES: tuple[tuple[str, Any], ...] = (
 )
 
 
+class ClientState(models.TextChoices):
+    """Separation of the administrators (三权分立): the system administrator creates a client
+    and its service user without a role; the security administrator, who alone grants
+    roles, confirms it (granting the service user its unit's role) or rejects it. Only a
+    confirmed client gets tokens, and only its tokens are accepted."""
+
+    PENDING = "pending", _("Awaiting the security administrator's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
 class ApiClient(BaseModel):
     """A system of a unit that calls the API or drops files (the court's case system, a
     department's business system): a service user of that unit — whose role assignments
     decide what it may see and do, like a person's — narrowed by scopes
-    (resource × read/write) and a rate limit. Managed by the system administrator."""
+    (resource × read/write) and a rate limit. Created by the system administrator, its
+    service user's role granted by the security administrator (`state`)."""
 
     name = models.CharField(_("name"), max_length=100)
     unit = models.ForeignKey(
@@ -66,6 +78,20 @@ class ApiClient(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClientState.choices, default=ClientState.PENDING
+    )
+    # The security administrator's decision (confirmation or rejection) and its reason.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("reason given"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("system client")
@@ -78,6 +104,22 @@ class ApiClient(BaseModel):
     def allows(self, resource: str, *, write: bool) -> bool:
         given = (self.scopes or {}).get(resource)
         return given == Access.WRITE or (given == Access.READ and not write)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == ClientState.CONFIRMED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ClientState.PENDING
+
+    def may_act(self) -> bool:
+        """Whether the client may call the API or drop files at all: active, confirmed by the
+        security administrator, its service user active and still holding a role today."""
+        user = self.service_user
+        return bool(
+            self.is_active and self.is_confirmed and user.is_active and user.active_assignments()
+        )
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -407,6 +449,7 @@ __all__ = [
     "AccessLog",
     "ApiClient",
     "ApiToken",
+    "ClientState",
     "DropState",
     "DroppedFile",
     "ExportPackage",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fuyuan.accounts.models import RoleAssignment, User
 from fuyuan.org.models import Unit
 
-from .models import ApiClient, ApiToken
+from .models import ApiClient, ApiToken, ClientState
 
 ALL_RESOURCES = (
     "matters",
@@ -43,7 +43,8 @@ def client_token(
 ) -> str:
     """A new system client of `unit` (or the unit called `unit_name`) whose service user holds
     `role` for the unit (default: court for a court, office for a 司法局, else liaison), with
-    `scopes` ("all" = every resource read+write), and its token, returned in clear."""
+    `scopes` ("all" = every resource read+write), already confirmed (as if by the security
+    administrator), and its token, returned in clear."""
     unit = unit or Unit.objects.get(name=unit_name)
     if not role:
         role = (
@@ -73,6 +74,7 @@ def client_token(
         scopes=scopes,
         rate_per_minute=rate_per_minute,
         created_by=user,
+        state=ClientState.CONFIRMED,
     )
     return token_for(client, issued_by=user)
 

@@ -20,13 +20,14 @@ GRANTS_WRITE = {"exchange.grants": "write"}
 DEBTORS_READ = {"enforcement.debtors": "read", "exchange.grants": "read"}
 
 
-def make_client(
+def pending_client(
     world: World,
     unit: str,
     scopes: dict[str, str] | None = None,
     rate: int = 120,
     name: str = "业务系统",
-) -> tuple[ApiClient, ApiToken, str]:
+) -> ApiClient:
+    """A client just created by the system administrator: no role, no token yet."""
     return client_actions.create_client(
         world.users["system_admin"],
         name=name,
@@ -34,6 +35,22 @@ def make_client(
         scopes=dict(GRANTS_READ if scopes is None else scopes),
         rate_per_minute=rate,
     )
+
+
+def make_client(
+    world: World,
+    unit: str,
+    scopes: dict[str, str] | None = None,
+    rate: int = 120,
+    name: str = "业务系统",
+) -> tuple[ApiClient, ApiToken, str]:
+    """A working client, the way it comes about: created by the system administrator,
+    confirmed by the security administrator, its first token issued by the system
+    administrator (returned in clear)."""
+    client = pending_client(world, unit, scopes, rate, name)
+    client = client_actions.confirm_client(world.users["security_admin"], client)
+    token, raw = client_actions.issue_token(world.users["system_admin"], client)
+    return client, token, raw
 
 
 def bearer(raw: str) -> APIClient:

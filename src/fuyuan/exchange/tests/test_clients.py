@@ -1,7 +1,8 @@
-"""System clients: only the system administrator manages them (三权分立); creating one makes
-a service user with the role of its unit (court → court staff, the office's 司法局 → office
-staff, any other body → liaison officer) that can never sign in to the pages; the token is
-shown once; scopes and rate are edited as a grid; every write is audited."""
+"""System clients: only the system administrator manages them (三权分立); once the security
+administrator confirms one, its service user holds the role of its unit (court → court staff,
+the office's 司法局 → office staff, any other body → liaison officer) and can never sign in to
+the pages; the token is shown once; scopes and rate are edited as a grid; every write is
+audited. (The confirmation itself: test_client_confirmation.py.)"""
 
 from __future__ import annotations
 
@@ -46,12 +47,13 @@ def test_service_user_gets_the_role_of_its_unit(world, unit, role, has_unit):
     assert assignment.jurisdiction == world.units[unit].jurisdiction
     assert assignment.unit == (world.units[unit] if has_unit else None)
     assert assignment.valid_from == timezone.localdate()
-    assert assignment.granted_by == world.users["system_admin"]
+    assert assignment.granted_by == world.users["security_admin"]
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
         "exchange.client.create",
         "accounts.user.create",
         "accounts.role.grant",
+        "exchange.client.confirm",
         "exchange.token.issue",
     } <= actions
 
@@ -119,7 +121,7 @@ def test_service_user_cannot_sign_in_through_the_login_page(world):
         assert "_auth_user_id" not in browser.session
 
 
-def test_create_page_shows_the_token_once(world, client_for):
+def test_create_page_then_confirmation_then_the_token_shown_once(world, client_for):
     browser = client_for("system_admin")
     response = browser.post(
         reverse("exchange:client_create"),
@@ -132,16 +134,24 @@ def test_create_page_shows_the_token_once(world, client_for):
             "write": ["imports"],
         },
     )
-    assert response.status_code == 200
-    raw = response.context["raw"]
-    assert raw.startswith("fy_") and raw in response.content.decode()
-    assert "no-store" in response["Cache-Control"]
     client = ApiClient.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("exchange:client_detail", args=[client.pk])
     assert client.scopes == {
         "litigation.cases": "read",
         "enforcement.debtors": "read",
         "imports": "write",
     }
+    assert not client.tokens.exists()
+    pending = browser.get(reverse("exchange:client_detail", args=[client.pk]))
+    assert pending.status_code == 200
+    assert reverse("exchange:token_issue", args=[client.pk]) not in pending.content.decode()
+    client_actions.confirm_client(world.users["security_admin"], client)
+    issued = browser.post(reverse("exchange:token_issue", args=[client.pk]))
+    assert issued.status_code == 200
+    raw = issued.context["raw"]
+    assert raw.startswith("fy_") and raw in issued.content.decode()
+    assert "no-store" in issued["Cache-Control"]
     assert ApiToken.objects.get(client=client).digest == digest(raw)
     detail = browser.get(reverse("exchange:client_detail", args=[client.pk]))
     assert detail.status_code == 200

@@ -41,6 +41,7 @@ def token_client(world: Any, unit: str, scopes: dict[str, str]) -> APIClient:
 
     user = make_user(f"svc_{unit}", Role.LIAISON, unit=world.units[unit])
     system = ApiClient.objects.create(
+        state="confirmed",
         name=f"{unit} system",
         unit=world.units[unit],
         service_user=user,
