@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.shortcuts import render
 from fuyuan.accounts.models import Role
 
 from .forms import AuditFilterForm
-from .models import AuditEntry
+from .models import AuditArchive, AuditEntry
 
 
 @login_required
@@ -29,8 +30,18 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-seq"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    live = AuditEntry.objects.visible_to(user)
     return render(
         request,
         "audit/entry_list.html",
-        {"page": page, "form": form, "query": query.urlencode()},
+        {
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            # The online range (oldest and newest live entry) and the archives before it.
+            "oldest": live.order_by("seq").only("seq", "at").first(),
+            "newest": live.order_by("-seq").only("seq", "at").first(),
+            "archives": AuditArchive.objects.order_by("-last_seq"),
+            "retention_days": settings.FUYUAN_AUDIT_RETENTION_DAYS,
+        },
     )
