@@ -13,6 +13,7 @@ import datetime
 import fcntl
 import logging
 import os
+import socket
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 CACHE_PREFIX = "fuyuan:scheduler:last:"
+# Written at every tick: the readiness check (ops) reads how long ago a scheduler last ticked.
+HEARTBEAT_KEY = "fuyuan:scheduler:heartbeat"
 # pg_try_advisory_lock takes a bigint; derive a stable one from a name.
 LOCK_NAME = "fuyuan.scheduler"
 
@@ -85,6 +88,11 @@ def tick(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue every job that is due; return the names enqueued. A job whose task cannot be
     enqueued is logged and retried at the next tick (its last-run time is not moved)."""
     now = now or timezone.now()
+    cache.set(
+        HEARTBEAT_KEY,
+        {"at": timezone.now(), "host": socket.gethostname(), "pid": os.getpid()},
+        timeout=None,
+    )
     done = last_runs()
     enqueued: list[str] = []
     for job in registered():
