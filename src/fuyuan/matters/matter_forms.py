@@ -167,7 +167,15 @@ class MatterCreateForm(MatterFieldsForm):
 
 
 class MatterEditForm(MatterFieldsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the editor read: required, so an edit can never silently overwrite another
+    # person's (the save is refused when the matter changed since).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form was opened without the record's version: reload the page."),
+            "invalid": _("The form was opened without the record's version: reload the page."),
+        },
+    )
     progress_typed = forms.IntegerField(
         label=_("Progress typed (%)"),
         min_value=0,
