@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from fuyuan.core.spreadsheets import neutralise_workbook
 from fuyuan.matters.exports import BORDER, CENTRE, WRAP
 
 from .models import Indicator, Scheme
@@ -93,6 +94,7 @@ def workbook(scheme: Scheme, indicators: list[Indicator], rows: list[ResultRow])
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "2:2"
+    neutralise_workbook(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -109,6 +109,13 @@ def error_body(code: str, message: str, errors: Iterable[dict[str, str]] = ()) -
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error in the one shape."""
+    if isinstance(exc, OverflowError):
+        # An identifier or number past what the database holds (SQLite refuses to bind it):
+        # the request is wrong, not the server.
+        return Response(
+            error_body("api.invalid", _("A number in the request is too large.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, TransitionError):
         return Response(error_body(exc.code, str(exc.message)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, StaleObjectError):

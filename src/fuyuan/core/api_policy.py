@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -82,3 +82,17 @@ class ScopePermission(permissions.BasePermission):
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend; the FilterSets are the pages' own (they take `request`)."""
+
+
+# --- parsing ------------------------------------------------------------------------------------
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for the decoder (thousands of "[")
+    refused as a parse error (400 api.parse) instead of failing the request."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(
+                _("The JSON body is nested too deeply."), code="api.parse"
+            ) from None

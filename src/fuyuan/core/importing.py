@@ -534,6 +534,31 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+GZIP_MAX_EXPANDED = 2 * 1024**3  # a compressed file unpacking to more is refused while read
+
+
+class _Bounded:
+    """A decompressed stream that refuses to give more than `limit` bytes (a gzip bomb)."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self._stream = stream
+        self._left = limit
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size if size is not None and size >= 0 else 1024 * 1024)
+        self._left -= len(data)
+        if self._left < 0:
+            raise ImportFileError(
+                "import.gzip_expands",
+                _("The compressed file unpacks to more than %(size)s GB and is not read.")
+                % {"size": GZIP_MAX_EXPANDED // 1024**3},
+            )
+        return data
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 def _peek(binary: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:
     head = binary.read(size)
     return head, io.BufferedReader(_Prefixed(head, binary))  # type: ignore[arg-type]
@@ -628,14 +653,25 @@ class Table:
     rows: Iterator[tuple[int, dict[str, str]]]
 
 
+HEADER_MAX_CHARS = 1024 * 1024  # a first line longer than this is no CSV header
+
+
 def _csv_table(binary: IO[bytes]) -> Table:
     text = _open_text(binary)
     number = 0
     try:
         while True:
-            line = text.readline()
+            line = text.readline(HEADER_MAX_CHARS)
             if not line:
                 raise _empty_error()
+            if len(line) >= HEADER_MAX_CHARS and not line.endswith(("\n", "\r")):
+                raise ImportFileError(
+                    "import.csv",
+                    _(
+                        "The first line of the file is over a million characters long: "
+                        "it is not a CSV table."
+                    ),
+                )
             number += 1
             if line.strip().strip(",;\t"):
                 break
@@ -673,6 +709,52 @@ def _csv_table(binary: IO[bytes]) -> Table:
     return Table(headers, rows(number))
 
 
+# A spreadsheet is a zip: these limits refuse a "zip bomb" (a small file whose sheets expand to
+# gigabytes) from the zip's directory alone, before a byte of it is decompressed. zipfile never
+# yields more than a part's declared size, so a directory that lies only truncates the part.
+XLSX_MAX_EXPANDED = 2 * 1024**3  # all parts together, decompressed
+XLSX_MAX_SHARED_STRINGS = 256 * 1024**2  # sharedStrings.xml is read into memory whole
+XLSX_MAX_RATIO = 200  # decompressed / compressed, checked once the parts pass 50 MB
+XLSX_RATIO_FROM = 50 * 1024**2
+
+
+def xlsx_expanded_size(binary: IO[bytes]) -> int:
+    """The decompressed size of a spreadsheet's parts, from its zip directory; raises
+    ImportFileError "import.xlsx_expands" for a zip bomb, "import.xlsx" for no zip at all.
+    The stream is left where it was."""
+    import zipfile
+
+    start = binary.tell()
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError(
+            "import.xlsx", _("The spreadsheet cannot be opened: is it an .xlsx file?")
+        ) from None
+    finally:
+        binary.seek(start)
+    expanded = sum(p.file_size for p in parts)
+    packed = max(sum(p.compress_size for p in parts), 1)
+    shared = max(
+        (p.file_size for p in parts if p.filename.endswith("sharedStrings.xml")), default=0
+    )
+    if (
+        expanded > XLSX_MAX_EXPANDED
+        or shared > XLSX_MAX_SHARED_STRINGS
+        or (expanded > XLSX_RATIO_FROM and expanded / packed > XLSX_MAX_RATIO)
+    ):
+        raise ImportFileError(
+            "import.xlsx_expands",
+            _(
+                "The spreadsheet expands to far more data than its file size (%(size)s MB once "
+                "unpacked) and is not read: save the sheet again, or send it as CSV."
+            )
+            % {"size": expanded // 1024**2},
+        )
+    return expanded
+
+
 def _xlsx_table(binary: IO[bytes], stack: contextlib.ExitStack) -> Table:
     import openpyxl
 
@@ -684,6 +766,7 @@ def _xlsx_table(binary: IO[bytes], stack: contextlib.ExitStack) -> Table:
             spool.write(chunk)
         spool.seek(0)
         binary = spool  # type: ignore[assignment]
+    xlsx_expanded_size(binary)
     try:
         workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
     except Exception:
@@ -756,6 +839,11 @@ class _JsonReader:
                     continue
                 raise ImportFileError(
                     "import.json", _("The JSON file cannot be read: %s") % exc.msg
+                ) from None
+            except RecursionError:
+                raise ImportFileError(
+                    "import.json",
+                    _("The JSON file cannot be read: its values are nested too deeply."),
                 ) from None
             if end == len(self.buf) and self._fill():
                 continue  # a number may go on in the next piece
@@ -851,7 +939,17 @@ def _json_rows(items: Iterator[Any]) -> Table:
 
 
 def _ndjson_items(text: IO[str]) -> Iterator[tuple[int, Any]]:
-    for n, line in enumerate(text, start=1):
+    n = 0
+    # Lines are read up to JSON_MAX_ROW characters: a file without line breaks is refused
+    # instead of being read whole into memory.
+    while line := text.readline(JSON_MAX_ROW):
+        n += 1
+        if len(line) >= JSON_MAX_ROW and not line.endswith("\n"):
+            raise ImportFileError(
+                "import.json",
+                _("Line %(row)s is longer than %(size)s MB.")
+                % {"row": n, "size": JSON_MAX_ROW // (1024 * 1024)},
+            )
         line = line.strip().lstrip("\ufeff")
         if not line:
             continue
@@ -861,6 +959,11 @@ def _ndjson_items(text: IO[str]) -> Iterator[tuple[int, Any]]:
             raise ImportFileError(
                 "import.json",
                 _("Line %(row)s is not valid JSON: %(error)s") % {"row": n, "error": exc.msg},
+            ) from None
+        except RecursionError:
+            raise ImportFileError(
+                "import.json",
+                _("The JSON file cannot be read: its values are nested too deeply."),
             ) from None
 
 
@@ -918,8 +1021,9 @@ def open_table(fileobj: IO[bytes], filename: str) -> Iterator[Table]:
             binary = io.BufferedReader(_Prefixed(head, fileobj))  # type: ignore[arg-type]
         if head.startswith(b"\x1f\x8b") or name.endswith(".gz"):
             name = name.removesuffix(".gz")
-            unzipped = gzip.GzipFile(fileobj=binary, mode="rb")
-            stack.callback(unzipped.close)
+            gzipped = gzip.GzipFile(fileobj=binary, mode="rb")
+            stack.callback(gzipped.close)
+            unzipped = _Bounded(gzipped, GZIP_MAX_EXPANDED)
             try:
                 head, binary = _peek(unzipped, 8)  # type: ignore[arg-type]
             except (OSError, EOFError, zlib.error):

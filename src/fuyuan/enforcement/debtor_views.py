@@ -247,33 +247,38 @@ def debtor_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def _export_rows(entries: QuerySet[DebtorRecord], clear: bool) -> bytes:
     from openpyxl import Workbook
 
+    from fuyuan.core.spreadsheets import safe_row
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Dishonest debtors")[:31])
     sheet.append(list(EXPORT_HEADERS))
     for n, e in enumerate(entries.iterator(chunk_size=2000), start=1):
         sheet.append(
-            [
-                n,
-                e.name,
-                e.get_id_type_display(),
-                e.id_number if clear else e.id_display,
-                e.sex,
-                e.age,
-                e.legal_representative,
-                e.court_name,
-                e.province,
-                e.basis_number,
-                e.basis_issuer,
-                e.filed_on,
-                e.case_number,
-                e.obligation,
-                e.get_performance_display(),
-                e.conduct,
-                e.published_on,
-                e.get_state_display(),
-                e.removed_on,
-                e.get_removal_reason_display() if e.removal_reason else "",
-            ]
+            safe_row(
+                sheet,
+                [
+                    n,
+                    e.name,
+                    e.get_id_type_display(),
+                    e.id_number if clear else e.id_display,
+                    e.sex,
+                    e.age,
+                    e.legal_representative,
+                    e.court_name,
+                    e.province,
+                    e.basis_number,
+                    e.basis_issuer,
+                    e.filed_on,
+                    e.case_number,
+                    e.obligation,
+                    e.get_performance_display(),
+                    e.conduct,
+                    e.published_on,
+                    e.get_state_display(),
+                    e.removed_on,
+                    e.get_removal_reason_display() if e.removal_reason else "",
+                ],
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -943,6 +943,29 @@ _ZIP_BASED = {
 }
 
 
+# The parts a zip container of each kind must hold: any other zip (an archive of programs
+# renamed .docx) is refused.
+_ZIP_PARTS = {
+    "docx": ("[Content_Types].xml", "word/"),
+    "xlsx": ("[Content_Types].xml", "xl/"),
+    "pptx": ("[Content_Types].xml", "ppt/"),
+    "ofd": ("OFD.xml", ""),
+}
+
+
+def _zip_holds(content: bytes, ext: str) -> bool:
+    import io
+    import zipfile
+
+    marker, folder = _ZIP_PARTS[ext]
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return marker in names and (not folder or any(n.startswith(folder) for n in names))
+
+
 def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
@@ -959,7 +982,7 @@ def sniff(name: str, content: bytes, field: str = "file") -> tuple[str, str]:
         if kind.extension in _ALLOWED_KINDS:
             fixed = "jpg" if kind.extension == "jpg" and ext == "jpeg" else kind.extension
             return _ALLOWED_KINDS[kind.extension], f"{stem}.{fixed}"
-        if kind.extension == "zip" and ext in _ZIP_BASED:
+        if kind.extension == "zip" and ext in _ZIP_BASED and _zip_holds(content, ext):
             return _ZIP_BASED[ext], name
     elif ext == "txt":
         for encoding in ("utf-8", "gb18030"):
@@ -993,7 +1016,18 @@ def check_upload(uploaded: Any, field: str = "file") -> tuple[str, str, bytes]:
     content = uploaded.read()
     uploaded.seek(0)
     content_type, name = sniff(uploaded.name or "file", content, field)
-    return content_type, name, content
+    return content_type, fit_name(name), content
+
+
+def fit_name(name: str, limit: int = 200) -> str:
+    """A file name cut to `limit` characters (the stored names' length) keeping its
+    extension, so a long name still ends in what the content is."""
+    if len(name) <= limit:
+        return name
+    ext = _extension(name)
+    if not ext or len(ext) > 10:
+        return name[:limit]
+    return name[: limit - len(ext) - 1] + "." + ext
 
 
 def may_attach(actor: Any, matter: Matter) -> bool:

@@ -317,7 +317,7 @@ def campaign_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     content = campaigns.report_document(campaign, rows, totals, timezone.localdate())
     response = HttpResponse(content, content_type=DOCX)
     name = _filename(campaign, "docx")
-    ascii_name = name.encode("ascii", "ignore").decode() or "report.docx"
+    ascii_name = exports.ascii_filename(name, "report.docx")
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     )

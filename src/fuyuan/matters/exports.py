@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from fuyuan.core.spreadsheets import neutralise_cell
 
 from . import workflow as wf
 from .models import Colour
@@ -52,10 +55,18 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def ascii_filename(filename: str, default: str) -> str:
+    """The ASCII part of a file name for the `filename=` fallback (letters, digits, . _ -)."""
+    kept = re.sub(r"[^A-Za-z0-9._-]", "", filename)
+    return kept if kept.strip("._-") else default
+
+
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     """An attachment with an ASCII fallback name and the real (Chinese) name per RFC 5987."""
     response = HttpResponse(content, content_type=XLSX)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    # The plain-ASCII fallback keeps only safe characters: a title with quotes or line breaks
+    # never breaks the header.
+    ascii_name = ascii_filename(filename, "export.xlsx")
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
@@ -68,6 +79,7 @@ def _sheet_setup(
     last = get_column_letter(len(headers))
     ws.merge_cells(f"A1:{last}1")
     ws["A1"] = title
+    neutralise_cell(ws["A1"])
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = CENTRE
     ws.row_dimensions[1].height = 30
@@ -90,6 +102,7 @@ def _sheet_setup(
 
 def _body_cell(ws: Worksheet, row: int, col: int, value: Any, *, centre: bool = False) -> None:
     cell = ws.cell(row=row, column=col, value=value)
+    neutralise_cell(cell)
     cell.border = BORDER
     cell.alignment = CENTRE if centre else WRAP
 

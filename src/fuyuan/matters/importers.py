@@ -72,6 +72,7 @@ MAX_TEXT = 4000
 # A workbook up to this size is tidied (header row found, merged cells filled); a larger one
 # is handed to the importer as it is (streamed; its header must be its first row).
 TIDY_MAX_BYTES = 5 * 1024 * 1024
+TIDY_MAX_EXPANDED = 100 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 HEADER_COLUMNS = ("id", "version", "progress")
 # The preview lists at most this many changes (the importer checks every row regardless).
@@ -256,6 +257,10 @@ def sheet_for_import(upload: Any) -> Any:
     head = upload.read(4)
     upload.seek(0)
     if head != b"PK\x03\x04" or (getattr(upload, "size", 0) or 0) > TIDY_MAX_BYTES:
+        return upload
+    # The whole workbook is loaded below: a zip bomb is refused first, and a sheet that
+    # unpacks to more than TIDY_MAX_EXPANDED is left to the streaming importer.
+    if importing.xlsx_expanded_size(upload) > TIDY_MAX_EXPANDED:
         return upload
     try:
         workbook = load_workbook(upload, data_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fuyuan.org.forms import DATE, apply_errors  # noqa: F401  (re-exported for the views)
@@ -65,6 +66,14 @@ class CollectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = queries.candidate_units(mechanism)  # type: ignore[attr-defined]
         self.fields["jurisdictions"].queryset = queries.child_counties(mechanism)  # type: ignore[attr-defined]
+
+    def clean_deadline(self) -> Any:
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(
+                _("The deadline cannot be before today."), code="collection.deadline_past"
+            )
+        return deadline
 
 
 class SubmissionForm(forms.Form):

@@ -158,9 +158,12 @@ class ProjectForm(forms.Form):
         help_text=_("Office only, when the code is right although its check fails."),
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    households_affected = forms.IntegerField(label=_("Households affected"), min_value=0)
+    # At most what the column holds (PositiveIntegerField): a larger figure is refused here.
+    households_affected = forms.IntegerField(
+        label=_("Households affected"), min_value=0, max_value=2_147_483_647
+    )
     households_delivered = forms.IntegerField(
-        label=_("Households delivered"), min_value=0, required=False
+        label=_("Households delivered"), min_value=0, max_value=2_147_483_647, required=False
     )
     status = forms.ChoiceField(label=_("Status"), choices=ProjectStatus.choices)
     stopped_on = forms.DateField(label=_("Stopped on"), widget=DATE)
