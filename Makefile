@@ -9,7 +9,7 @@ PORT ?= 8000
 # pytest workers; CI and `make test` use 2 (the machines have 2 cores).
 WORKERS ?= 2
 
-.PHONY: run serve install assets static test lint typecheck migrations-check messages check-messages bundle bench bench-quick bench-deps clean deps-pdf
+.PHONY: run serve install assets static test e2e lint typecheck migrations-check messages check-messages bundle bench bench-quick bench-deps clean deps-pdf
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,30 @@ run: install var/keys.env
 	  echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"; \
 	  $(FUYUAN) runserver --noreload $(HOST):$(PORT); }
 
-# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one.
+# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL names one. The browser
+# tests (tests/e2e) run in `make e2e`, not here.
 test: install
-	$(BIN)/pytest -n $(WORKERS) -q; status=$$?; \
+	$(BIN)/pytest -n $(WORKERS) -q --ignore=tests/e2e; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
+
+# End-to-end tests in a real browser (tests/e2e/conftest.py): Playwright drives Debian's
+# chromium, headless, against the app on 127.0.0.1. Chromium and the CJK fonts the screenshots
+# need come from the distribution when missing (root or sudo); Playwright and axe-core from
+# `install`. Every step's screenshot is kept in test-artifacts/e2e/<test>/ (with a trace on a
+# failure). E2E_ARGS=-n2 runs them on two workers.
+E2E_ARGS ?= -p no:xdist
+e2e: install
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  $(if $(shell command -v sudo 2>/dev/null),sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(shell command -v sudo 2>/dev/null),sudo) \
+	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	FUYUAN_E2E=1 $(BIN)/pytest -q $(E2E_ARGS) tests/e2e; status=$$?; \
+	echo "screenshots: $(CURDIR)/test-artifacts/e2e/ ($$(find test-artifacts/e2e -name '*.png' 2>/dev/null | wc -l) files)"; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
 
 lint: install
