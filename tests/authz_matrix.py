@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fuyuan.accounts.models import Post
 from fuyuan.org.models import MembershipChange
 
 ROLES = (
@@ -54,6 +55,10 @@ class Case:
     query: Callable[[Any], str] = field(default=lambda w: "")
     # When set, kwargs is called as kwargs(world, role): a route about the user's own record.
     per_role: bool = False
+
+
+def _liaison_person(w: Any) -> dict[str, Any]:
+    return {"pk": Post.objects.get(unit=w.units["hrss"], kind="liaison").holder_id}
 
 
 CASES: list[Case] = [
@@ -193,6 +198,9 @@ ORG_CASES: list[Case] = [
     ),
     Case("org:unit_reorganise", UNIT_EDITORS, kwargs=lambda w: {"pk": w.units["hrss"].pk}),
     Case("org:directory", READ),
+    # A liaison officer's mobile in clear: members only, audited (org/reveal.py).
+    Case("org:contact_reveal", expect(405), variant="GET", kwargs=lambda w: _liaison_person(w)),
+    Case("org:contact_reveal", only(MEMBERS), method="post", kwargs=lambda w: _liaison_person(w)),
     Case("org:jurisdiction_tree", READ),
     Case("org:change_list", only(MEMBERS)),
     Case("org:change_create", only(["city_office", "a_office", "hrss_liaison"])),
@@ -604,3 +612,14 @@ ADMIN_EXPECTED = {role: 302 for role in ROLES} | {"system_admin": 200}
 ADMIN_NAMESPACE = "admin"
 # Mechanisms are read-only in the admin (they are set up by the office's own pages).
 ADMIN_FORBIDDEN = {"admin:org_mechanism_add"}
+
+
+def _variant_cases() -> list[Case]:
+    """The other side of object routes (another unit, another county) and liaison accounts."""
+    from .authz_matrix_variants import VARIANT_CASES
+    from .authz_matrix_variants2 import VARIANT2_CASES
+
+    return [*VARIANT_CASES, *VARIANT2_CASES]
+
+
+CASES += _variant_cases()

@@ -41,6 +41,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth: its createsuperuser and changepassword are replaced by
+    # commands that keep the three administrators separate (accounts/management/commands).
+    "fuyuan.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,7 +60,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "fuyuan.core",
     "fuyuan.audit",
-    "fuyuan.accounts",
     "fuyuan.twofactor",
     "fuyuan.sso",
     "fuyuan.org",
@@ -80,6 +82,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line per request (ops.logging) and X-Request-ID on every answer.
+    "fuyuan.ops.middleware.RequestLogMiddleware",
+    # Next: the database out of reach answers 503 (rendered without the database or session).
+    "fuyuan.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -91,8 +97,12 @@ MIDDLEWARE = [
     # Before the idle timeout: signing an idle session out leaves a message for the login page.
     "django.contrib.messages.middleware.MessageMiddleware",
     "fuyuan.accounts.middleware.IdleTimeoutMiddleware",
+    # Before the password expiry: a session must pass its second factor before anything else.
+    "fuyuan.twofactor.middleware.SecondFactorMiddleware",
     "fuyuan.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers to signed-in users are never stored by browsers or proxies (core.cache_headers).
+    "fuyuan.core.cache_headers.PrivatePagesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fuyuan.audit.middleware.DeniedAuditMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -125,6 +135,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fuyuan.sqlite3'}"
 # Tests close connections after each request so test databases can be dropped at the end.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
+# A kept connection is checked before each request reuses it: after the database restarted,
+# the next request reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -191,6 +204,11 @@ SECURE = env_bool("FUYUAN_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# HSTS behind HTTPS only: a year, subdomains included, no preload list (an intranet name).
+# SecurityMiddleware sends it on HTTPS responses alone; with FUYUAN_HTTPS off it is never sent.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -228,7 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "fuyuan.core.api_policy.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "fuyuan.core.api_policy.JSONParser",  # DRF's, refusing over-deep nesting with a 400
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -361,6 +379,15 @@ if TESTING and not FUYUAN_DATA_KEYS:
     FUYUAN_DATA_KEYS = "1:00112233445566778899aabbccddeeff"
     FUYUAN_INDEX_KEY = "0f" * 32
 
+# --- Audit trail retention (audit.archive) ----------------------------------------------------
+# Entries stay online at least 180 days (Cybersecurity Law §21: six months); older sealed ones
+# are moved to verified archive files under VAR_DIR/audit-archive/ by `fuyuan audit archive`.
+FUYUAN_AUDIT_RETENTION_DAYS = int(os.environ.get("FUYUAN_AUDIT_RETENTION_DAYS", "180"))
+if FUYUAN_AUDIT_RETENTION_DAYS < 180:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FUYUAN_AUDIT_RETENTION_DAYS must be at least 180 (six months).")
+
 # --- Mail (real delivery channels come with [notify]) ----------------------------------------
 if DEBUG and not os.environ.get("EMAIL_HOST"):
     # `make run` has no mail relay: mail lands as files in var/mail for a look.
@@ -370,11 +397,34 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fuyuan@localhost")
 
+# --- Logs (ops.logging): JSON lines by default when DEBUG is off, text lines under `make run`.
+# One line per request from "fuyuan.request" (INFO); the tests keep it quiet.
+FUYUAN_LOG_FORMAT = os.environ.get("FUYUAN_LOG_FORMAT", "text" if DEBUG else "json").lower()
+if FUYUAN_LOG_FORMAT not in {"json", "text"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FUYUAN_LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "fuyuan.ops.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "fuyuan.ops.logging.JsonFormatter"},
+        "text": {"()": "fuyuan.ops.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": FUYUAN_LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "fuyuan.request": {
+            "level": os.environ.get("FUYUAN_REQUEST_LOG_LEVEL", "WARNING" if TESTING else "INFO")
+        }
+    },
 }
 
 # --- notify (channels) ----------------------------------------------------------------------
@@ -410,3 +460,50 @@ FUYUAN_REMINDER_TIME = os.environ.get("FUYUAN_REMINDER_TIME", "08:00")
 # Scheduler tick and the reaper: a task running longer than this was left by a dead worker.
 FUYUAN_SCHEDULER_TICK_SECONDS = int(os.environ.get("FUYUAN_SCHEDULER_TICK_SECONDS", "30"))
 FUYUAN_TASK_STALE_AFTER_SECONDS = int(os.environ.get("FUYUAN_TASK_STALE_AFTER_SECONDS", "1800"))
+
+# --- Single sign-on through OpenID Connect (fuyuan.sso; docs/deploy.md) -----------------------
+# The government identity provider (or 政务钉钉-style 免登 in the same shape). SSO is off while
+# no issuer is set. Discovery: <issuer>/.well-known/openid-configuration.
+FUYUAN_OIDC_ISSUER = os.environ.get("FUYUAN_OIDC_ISSUER", "").rstrip("/")
+FUYUAN_OIDC_CLIENT_ID = os.environ.get("FUYUAN_OIDC_CLIENT_ID", "")
+FUYUAN_OIDC_CLIENT_SECRET = os.environ.get("FUYUAN_OIDC_CLIENT_SECRET", "")
+FUYUAN_OIDC_SCOPES = os.environ.get("FUYUAN_OIDC_SCOPES", "openid profile")
+FUYUAN_OIDC_USERNAME_CLAIM = os.environ.get("FUYUAN_OIDC_USERNAME_CLAIM", "preferred_username")
+FUYUAN_OIDC_NAME = os.environ.get("FUYUAN_OIDC_NAME", "政务统一身份认证")
+# client_secret_basic or client_secret_post; empty: basic unless the provider offers only post.
+FUYUAN_OIDC_TOKEN_AUTH_METHOD = os.environ.get("FUYUAN_OIDC_TOKEN_AUTH_METHOD", "")
+FUYUAN_OIDC_TIMEOUT_SECONDS = float(os.environ.get("FUYUAN_OIDC_TIMEOUT_SECONDS", "10"))
+# How long the discovery document and the signing keys are kept (an unknown key id refetches).
+FUYUAN_OIDC_CACHE_SECONDS = int(os.environ.get("FUYUAN_OIDC_CACHE_SECONDS", "3600"))
+# --- ops: readiness (/ops/ready/) -------------------------------------------------------------
+# The scheduler writes a heartbeat at every tick; the worker runs a heartbeat task every
+# FUYUAN_WORKER_HEARTBEAT_SECONDS. Older than these limits, readiness reports them failed.
+FUYUAN_SCHEDULER_MAX_SILENCE_SECONDS = int(
+    os.environ.get(
+        "FUYUAN_SCHEDULER_MAX_SILENCE_SECONDS", str(max(3 * FUYUAN_SCHEDULER_TICK_SECONDS, 120))
+    )
+)
+FUYUAN_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("FUYUAN_WORKER_HEARTBEAT_SECONDS", "60"))
+FUYUAN_WORKER_MAX_SILENCE_SECONDS = int(
+    os.environ.get(
+        "FUYUAN_WORKER_MAX_SILENCE_SECONDS",
+        str(max(5 * FUYUAN_WORKER_HEARTBEAT_SECONDS, FUYUAN_SCHEDULER_MAX_SILENCE_SECONDS + 60)),
+    )
+)
+
+# --- Second factor at sign-in (fuyuan.twofactor; docs/architecture.md "Second factor") -------
+# On by default; off while the test suite runs (its tests sign in with force_login), and the
+# second-factor tests switch it on themselves.
+FUYUAN_SECOND_FACTOR_ENFORCED = (
+    False if TESTING else env_bool("FUYUAN_SECOND_FACTOR_ENFORCED", True)
+)
+# Failed second-factor codes in a row before signing in is locked, and for how long.
+FUYUAN_SECOND_FACTOR_MAX_FAILURES = int(os.environ.get("FUYUAN_SECOND_FACTOR_MAX_FAILURES", "5"))
+FUYUAN_SECOND_FACTOR_LOCK_MINUTES = int(os.environ.get("FUYUAN_SECOND_FACTOR_LOCK_MINUTES", "30"))
+# SMS codes: valid this long, this many wrong tries, one per this many seconds, so many an hour.
+FUYUAN_SMS_CODE_TTL_SECONDS = int(os.environ.get("FUYUAN_SMS_CODE_TTL_SECONDS", "300"))
+FUYUAN_SMS_CODE_MAX_ATTEMPTS = int(os.environ.get("FUYUAN_SMS_CODE_MAX_ATTEMPTS", "3"))
+FUYUAN_SMS_RESEND_SECONDS = int(os.environ.get("FUYUAN_SMS_RESEND_SECONDS", "60"))
+FUYUAN_SMS_MAX_PER_HOUR = int(os.environ.get("FUYUAN_SMS_MAX_PER_HOUR", "5"))
+# The name an authenticator app shows beside the account.
+FUYUAN_TOTP_ISSUER = os.environ.get("FUYUAN_TOTP_ISSUER", "府院联动")
