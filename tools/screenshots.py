@@ -1,6 +1,8 @@
 """Take the README's screenshots from the running app (`make run` in another terminal):
 .venv/bin/python tools/screenshots.py [base URL]. Needs Debian's chromium and a CJK font
-(fonts-wqy-zenhei) so Chinese renders."""
+(fonts-wqy-zenhei) so Chinese renders. The accounts sign in with the password alone, so run
+the app with `FUYUAN_SECOND_FACTOR_ENFORCED=0 make run`; the second factor's own page is
+opened from the profile, as a liaison officer would."""
 
 from __future__ import annotations
 
@@ -114,6 +116,18 @@ def main() -> None:
         admin.screenshot(path=str(OUT / "system-clients.png"))
         admin.goto(f"{BASE}/exchange/transfers/batches/?state=all")
         admin.screenshot(path=str(OUT / "pushed-batches.png"))
+        admin.goto(f"{BASE}/ops/queue/")
+        admin.screenshot(path=str(OUT / "ops-queue.png"))
+        security = browser.new_page(viewport={"width": 1366, "height": 900})
+        login(security, "secadmin")
+        security.goto(f"{BASE}/accounts/roles/")
+        security.screenshot(path=str(OUT / "roles.png"))
+        enrol = browser.new_page(viewport={"width": 1366, "height": 900})
+        login(enrol, "liaison2")
+        enrol.goto(f"{BASE}/accounts/second-factor/enrol/")
+        enrol.click("form[action$='/enrol/totp/'] button")
+        enrol.wait_for_load_state("networkidle")
+        enrol.screenshot(path=str(OUT / "second-factor.png"))
         phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
         login(phone, "liaison")
         phone.goto(mechanism_url)

@@ -27,6 +27,34 @@ def media_root(tmp_path_factory):  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def shared_client_handler():  # type: ignore[no-untyped-def]
+    """Test clients share one request handler per process: loading the middleware (whitenoise
+    indexes every static file) costs about 150 ms, and the authorization matrix alone makes
+    thousands of clients. A changed setting drops the shared handlers, since middleware read
+    some settings when they load (SecurityMiddleware's HSTS, for one)."""
+    from django.test import client as test_client
+    from django.test.signals import setting_changed
+
+    original = test_client.ClientHandler
+    handlers: dict[tuple[object, ...], object] = {}
+
+    def shared(*args: object, **kwargs: object) -> object:
+        key = (*args, *sorted(kwargs.items()))
+        if key not in handlers:
+            handlers[key] = original(*args, **kwargs)
+        return handlers[key]
+
+    def forget(**kwargs: object) -> None:
+        handlers.clear()
+
+    setting_changed.connect(forget, weak=False)
+    test_client.ClientHandler = shared  # type: ignore[assignment,misc]
+    yield
+    test_client.ClientHandler = original  # type: ignore[misc]
+    setting_changed.disconnect(forget)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
