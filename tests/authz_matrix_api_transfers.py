@@ -58,10 +58,7 @@ def court_package(w: Any) -> dict[str, Any]:
 
 
 # A batch of cases: its uploader and whoever may import cases; 404 for the rest.
-# A batch of the intermediate court is seen by its colleagues and the city's office, not by a
-# county's office (core.models.ImportBatchQuerySet: shared with the uploader's colleagues).
-COLLEAGUES = ("city_office", "court_staff")
-SEEN = {**expect(404, anonymous=401), **dict.fromkeys(COLLEAGUES, 200)}
+SEEN = {**expect(404, anonymous=401), **dict.fromkeys(IMPORTERS, 200)}
 SYSTEM_ADMIN = only(["system_admin"])
 
 API_TRANSFERS_CASES: list[Case] = [

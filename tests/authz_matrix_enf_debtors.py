@@ -19,10 +19,7 @@ CLEAR_READERS = IMPORTERS  # debtor_actions.may_see_identifiers: court and offic
 MEMBERS_ONLY = {**expect(200), **dict.fromkeys(ADMINS, 403)}
 CLEAR_ONLY = only(CLEAR_READERS)
 MANAGE_POST = only(CLEAR_READERS, ok=302)
-# A batch of the intermediate court is seen by its colleagues and the city's office, not by a
-# county's office (core.models.ImportBatchQuerySet: shared with the uploader's colleagues).
-COLLEAGUES = ("city_office", "court_staff")
-SEEN = {**expect(404), **dict.fromkeys(COLLEAGUES, 200)}
+SEEN = {**expect(404), **dict.fromkeys(IMPORTERS, 200)}
 
 
 def entry(w: Any, state: str = "active") -> dict[str, Any]:
@@ -122,7 +119,7 @@ ENF_DEBTOR_CASES: list[Case] = [
     Case("enforcement:debtor_import_preview", SEEN, kwargs=court_batch),
     Case(
         "enforcement:debtor_import_confirm",
-        {**expect(404), **dict.fromkeys(COLLEAGUES, 302)},
+        {**expect(404), **dict.fromkeys(IMPORTERS, 302)},
         method="post",
         kwargs=court_batch,
     ),

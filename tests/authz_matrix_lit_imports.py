@@ -30,10 +30,7 @@ def court_batch(w: Any) -> dict[str, Any]:
     return {"batch": batch.pk}
 
 
-# A batch of the intermediate court is seen by its colleagues and the city's office, not by a
-# county's office (core.models.ImportBatchQuerySet: shared with the uploader's colleagues).
-COLLEAGUES = ("city_office", "court_staff")
-SEEN = {**expect(404), **dict.fromkeys(COLLEAGUES, 200)}
+SEEN = {**expect(404), **dict.fromkeys(IMPORTERS, 200)}
 
 LIT_IMPORT_CASES: list[Case] = [
     Case("litigation:import", only(IMPORTERS)),
@@ -47,7 +44,7 @@ LIT_IMPORT_CASES: list[Case] = [
     Case("litigation:import_preview", SEEN, kwargs=court_batch),
     Case(
         "litigation:import_confirm",
-        {**expect(404), **dict.fromkeys(COLLEAGUES, 302)},
+        {**expect(404), **dict.fromkeys(IMPORTERS, 302)},
         kwargs=court_batch,
         method="post",
     ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -175,26 +174,16 @@ class IssueLevel(models.TextChoices):
     DUPLICATE = "duplicate", _("Repeated row")
 
 
-# The uploaders whose shared batches a reader sees: a Q on ImportBatch, filled in by accounts
-# (AppConfig.ready) with its colleagues rule, since core imports no app. None: no narrowing.
-batch_colleagues: Callable[[Any], models.Q] | None = None
-
-
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def visible_to(self, user: Any) -> ImportBatchQuerySet:
-        """The uploader, and, when the feed's batches are shared (Feed.shared_batches), whoever
-        may import to the feed and works beside the uploader: the same unit, or an office
-        whose jurisdictions cover the uploader's (a county's office never sees the city
-        court's files)."""
+        """The uploader, and whoever may import to the batch's feed when its batches are
+        shared (Feed.shared_batches)."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         from .importing import feeds  # the registry imports these models
 
         names = [feed.name for feed in feeds() if feed.shared_batches and feed.may_import(user)]
-        shared = models.Q(feed__in=names)
-        if names and batch_colleagues is not None:
-            shared &= batch_colleagues(user)
-        return self.filter(models.Q(uploaded_by=user) | shared)
+        return self.filter(models.Q(uploaded_by=user) | models.Q(feed__in=names))
 
 
 class ImportBatch(BaseModel):
