@@ -67,7 +67,8 @@ def api_operations() -> list[tuple[str, str]]:
             elif isinstance(p, URLPattern) and p.name and namespace == "api:":
                 actions = getattr(p.callback, "actions", None)
                 if actions:
-                    methods = set(actions)
+                    # HEAD is GET without a body (DRF binds it where GET is bound).
+                    methods = set(actions) - {"head", "options"}
                 else:
                     view_class = getattr(p.callback, "cls", None) or p.callback.view_class
                     methods = {

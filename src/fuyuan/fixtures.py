@@ -33,25 +33,23 @@ def shared_client_handler():  # type: ignore[no-untyped-def]
     indexes every static file) costs about 150 ms, and the authorization matrix alone makes
     thousands of clients. A changed setting drops the shared handlers, since middleware read
     some settings when they load (SecurityMiddleware's HSTS, for one)."""
-    from django.test import client as test_client
     from django.test.signals import setting_changed
 
-    original = test_client.ClientHandler
-    handlers: dict[tuple[object, ...], object] = {}
+    original_init = Client.__init__
+    handlers: dict[bool, object] = {}
 
-    def shared(*args: object, **kwargs: object) -> object:
-        key = (*args, *sorted(kwargs.items()))
-        if key not in handlers:
-            handlers[key] = original(*args, **kwargs)
-        return handlers[key]
+    def init(self: Client, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        # Middleware load lazily, on a handler's first request: keep the first handler.
+        self.handler = handlers.setdefault(self.handler.enforce_csrf_checks, self.handler)  # type: ignore[assignment]
 
     def forget(**kwargs: object) -> None:
         handlers.clear()
 
     setting_changed.connect(forget, weak=False)
-    test_client.ClientHandler = shared  # type: ignore[assignment,misc]
+    Client.__init__ = init  # type: ignore[method-assign]
     yield
-    test_client.ClientHandler = original  # type: ignore[misc]
+    Client.__init__ = original_init  # type: ignore[method-assign]
     setting_changed.disconnect(forget)
 
 

@@ -10,10 +10,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from fuyuan.core import models as core_models
-
         from . import menus, signals  # noqa: F401
-        from .permissions import colleagues_q
-
-        # Shared import batches are seen by the uploader's colleagues only (core.models).
-        core_models.batch_colleagues = colleagues_q

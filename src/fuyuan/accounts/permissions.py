@@ -213,14 +213,3 @@ def can(user: Any, action: str, obj: Any) -> bool:
 def require(user: Any, action: str, obj: Any) -> None:
     if not can(user, action, obj):
         raise PermissionDenied(action)
-
-
-def colleagues_q(user: Any, field: str = "uploaded_by") -> Q:
-    """Records whose `field` (a user) works beside `user`: acts for one of the user's units
-    (predecessors included), or holds a role within the jurisdictions the user oversees."""
-    scope = scope_for(user)
-    team = Q(unit_id__in=scope.unit_ids)
-    for path in scope.oversight_paths:
-        team |= Q(jurisdiction__path__startswith=path) | Q(unit__jurisdiction__path__startswith=path)
-    assignments = apps.get_model("accounts", "RoleAssignment").objects.filter(team)
-    return Q(**{f"{field}__in": assignments.values("user_id")})

@@ -404,7 +404,7 @@ def test_ending_the_last_audit_admin_on_the_page_shows_why(world, client_for):
     assignment.refresh_from_db()
     assert assignment.valid_to is None
     assert "last_admin" not in response.content.decode()
-    assert any("successor" in str(m) or "继任" in str(m) for m in response.context["messages"])
+    assert any("successor" in str(m) or "接任" in str(m) for m in response.context["messages"])
 
 
 def test_a_future_end_of_the_last_holder_is_allowed(world):

@@ -329,7 +329,7 @@ def test_the_audit_page_shows_the_online_range_and_the_archives(var_dir, client_
     with translation.override("en"):
         page = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     oldest = AuditEntry.objects.order_by("seq").first()
-    assert f"#{oldest.seq}" in page
+    assert f"第 {oldest.seq} 条" in page
     assert cp.file_name in page
     assert f"#{cp.first_seq} – #{cp.last_seq}" in page
     assert client_for("city_office").get("/audit/").status_code == 403
